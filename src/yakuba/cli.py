@@ -1,0 +1,376 @@
+"""The `yakuba` command.
+
+Subcommands that need the database set Django up themselves; pure ones do not import it.
+Errors of the cores print one line (in Japanese, with what and where) and exit non-zero; a
+traceback is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yakuba.site.settings")
+    import django
+
+    django.setup()
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=False, highlight=False)
+
+
+def _fail(message: str, code: int = EXIT_FAIL) -> int:
+    print(f"yakuba: {message}", file=sys.stderr)
+    return code
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
+    if getattr(args, "passphrase_env", None):
+        value = os.environ.get(args.passphrase_env)
+        if not value:
+            raise SystemExit(_fail(f"環境変数 {args.passphrase_env} にパスフレーズがありません。"))
+        return value
+    if getattr(args, "passphrase_file", None):
+        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\n")
+    if getattr(args, "ask_passphrase", False):
+        first = getpass.getpass("パスフレーズ: ")
+        if confirm and getpass.getpass("もう一度: ") != first:
+            raise SystemExit(_fail("パスフレーズが一致しません。"))
+        return first
+    return None
+
+
+# --- demo, serve, worker ------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from yakuba.site.config import data_dir
+
+    if args.reset:
+        from yakuba.demo import reset_data_dir
+
+        reset_data_dir(data_dir())
+    _django()
+    from django.core.management import call_command
+
+    from yakuba.demo import print_logins, setup_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    logins = setup_demo(progress=lambda msg: print(f"  {msg}"))
+    if args.logins_json:
+        Path(args.logins_json).write_text(json.dumps(logins, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_logins(logins)
+    if args.no_serve:
+        return EXIT_OK
+    return _serve(args.host, args.port, with_worker=True)
+
+
+def _serve(host: str, port: int, *, workers: int = 2, with_worker: bool = False) -> int:
+    from yakuba.site.config import data_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="yakuba.site.settings")
+    children: list[subprocess.Popen[bytes]] = []
+    if with_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "yakuba.cli", "worker"], env=env))
+    print(f"yakuba: http://{host}:{port}/ で待ち受けています (Ctrl+C で終了)", flush=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "yakuba.site.wsgi:application", "--bind", f"{host}:{port}",
+         "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"],
+        env=env,
+    )
+    children.append(server)
+
+    def stop(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return code
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("check", "--deploy" if args.check_deploy else "--fail-level=ERROR", verbosity=0)
+    return _serve(args.host, args.port, workers=args.workers)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    options = ["--queue-name", "*", "--no-reload"]
+    if args.batch:
+        options.append("--batch")
+    call_command("db_worker", *options)
+    return EXIT_OK
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yakuba.site.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yakuba manage", *args.rest])
+    return EXIT_OK
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from rich.progress import Progress
+
+    from yakuba.audit.log import verify
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("監査ログを検証しています", total=None)
+        result = verify(progress=lambda done, total: progress.update(task, completed=done, total=total))
+    if result.ok:
+        print(result.message())
+        return EXIT_OK
+    print(result.message(), file=sys.stderr)
+    return EXIT_FAIL
+
+
+# --- packages -----------------------------------------------------------------------------------
+
+def cmd_package_create(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.handover import service
+
+    manifest = service.create(Path(args.out), [Path(f) for f in args.files], sender=args.sender, recipient=args.recipient,
+                              purpose=args.purpose, passphrase=_passphrase(args, confirm=True))
+    print(f"作成しました: {args.out} (パッケージID {manifest.package_id}, 通番 {manifest.sequence}, {len(manifest.files)} ファイル)")
+    return EXIT_OK
+
+
+def _print_manifest(manifest) -> None:  # type: ignore[no-untyped-def]
+    print(f"送付元 {manifest.sender} → 送付先 {manifest.recipient} / 通番 {manifest.sequence} / 作成 {manifest.created}")
+    for f in manifest.files:
+        print(f"  {f.path}  {f.size} bytes  sha256 {f.sha256}")
+
+
+def cmd_package_verify(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.handover import service
+
+    manifest = service.verify(Path(args.file), recipient=args.recipient, passphrase=_passphrase(args))
+    print(f"OK: 署名・宛先・ハッシュ・通番を確認しました (パッケージID {manifest.package_id})")
+    _print_manifest(manifest)
+    return EXIT_OK
+
+
+def cmd_package_open(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.handover import service
+
+    manifest = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=_passphrase(args))
+    print(f"受領しました: {len(manifest.files)} ファイルを {args.dest} に取り出しました (パッケージID {manifest.package_id})")
+    _print_manifest(manifest)
+    return EXIT_OK
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+def cmd_privacy_fields(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.personal import declared_fields
+
+    rows = [{"field": f.label, "name": f.verbose_name, "category": f.declaration.category.value,
+             "category_label": f.declaration.category.label, "purpose": f.declaration.purpose,
+             "retention": f.declaration.retention} for f in declared_fields()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table("項目", "名称", "区分", "利用目的", "保存期間", title="宣言された個人情報の項目")
+    for r in rows:
+        table.add_row(r["field"], r["name"], r["category_label"], r["purpose"], r["retention"])
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_privacy_verify_certificate(args: argparse.Namespace) -> int:
+    from yakuba.privacy.erasure import verify_certificate
+
+    public_key = args.public_key
+    if args.public_key_file:
+        public_key = Path(args.public_key_file).read_text(encoding="utf-8").strip()
+    if public_key is None:
+        _django()
+        from yakuba.keyring import get_keyring
+
+        public_key = get_keyring().public_key_text()
+    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    cert = verify_certificate(data, public_key)
+    print(f"OK: 消去証明書 {cert.certificate_id} の署名は正当です ({cert.count} 件, {cert.issued_at}, {cert.operator})")
+    return EXIT_OK
+
+
+def cmd_privacy_public_key(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.keyring import get_keyring
+
+    keyring = get_keyring()
+    print(f"signing: {keyring.public_key_text()}")
+    print(f"age:     {keyring.age_recipient()}")
+    return EXIT_OK
+
+
+def cmd_privacy_backup_key(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.keyring import get_keyring
+
+    passphrase = _passphrase(args, confirm=True)
+    if not passphrase:
+        return _fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", 2)
+    get_keyring().backup(Path(args.out), passphrase)
+    print(f"鍵を {args.out} にバックアップしました。パスフレーズとは別々に保管してください。")
+    return EXIT_OK
+
+
+def cmd_privacy_restore_key(args: argparse.Namespace) -> int:
+    from yakuba.privacy.keys import Keyring
+    from yakuba.site.config import keys_dir
+
+    passphrase = _passphrase(args)
+    if not passphrase:
+        return _fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", 2)
+    Keyring.restore(Path(args.file), keys_dir(), passphrase, force=args.force)
+    print(f"鍵を {keys_dir()} に復元しました。")
+    return EXIT_OK
+
+
+def cmd_privacy_rotate_key(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.keyring import forget, get_keyring
+    from yakuba.vault.service import rewrap_all
+
+    result = get_keyring().rotate(rewrap_all)
+    forget()
+    print(f"マスター鍵を更新しました: {result}")
+    return EXIT_OK
+
+
+# --- the parser ---------------------------------------------------------------------------------
+
+def _passphrase_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--passphrase-env", metavar="VAR", help="パスフレーズを読む環境変数")
+    g.add_argument("--passphrase-file", metavar="FILE", help="パスフレーズを読むファイル")
+    g.add_argument("--ask-passphrase", action="store_true", help="パスフレーズを端末で尋ねる")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yakuba", description="yakuba: 市の個人情報を扱う業務のバックオフィス")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, help: str, fn: Callable[[argparse.Namespace], int], parent=sub) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        p = parent.add_parser(name, help=help, description=help)
+        p.set_defaults(fn=fn)
+        return p
+
+    p = add("demo", "set up the demo city (SQLite) and serve it; prints the demo logins", cmd_demo)
+    p.add_argument("--no-serve", action="store_true", help="set up and exit")
+    p.add_argument("--reset", action="store_true", help="start clean: erase the data directory first")
+    p.add_argument("--logins-json", metavar="FILE", help="write the demo logins as JSON")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = add("serve", "serve the web UI (gunicorn)", cmd_serve)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2, help="web processes")
+    p.add_argument("--check-deploy", action="store_true", help="refuse to start on deployment warnings")
+
+    p = add("worker", "run background jobs (OCR, debit runs, verification) until stopped", cmd_worker)
+    p.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+
+    audit = add("audit", "the hash-chained audit log", lambda a: 2)
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    add("verify", "check the chain; exit 1 naming the first broken entry", cmd_audit_verify, audit_sub)
+
+    pkg = add("package", "signed, encrypted hand-over packages between organisations", lambda a: 2)
+    pkg_sub = pkg.add_subparsers(dest="package_command", metavar="ACTION", required=True)
+    p = add("create", "sign and encrypt files into a package", cmd_package_create, pkg_sub)
+    p.add_argument("--from", dest="sender", required=True, help="sending organisation code")
+    p.add_argument("--to", dest="recipient", required=True, help="receiving organisation code")
+    p.add_argument("--out", required=True)
+    p.add_argument("--purpose", default="")
+    _passphrase_options(p)
+    p.add_argument("files", nargs="+")
+    p = add("verify", "check a package without extracting it", cmd_package_verify, pkg_sub)
+    p.add_argument("file")
+    p.add_argument("--as", dest="recipient", required=True, help="receiving organisation code")
+    _passphrase_options(p)
+    p = add("open", "verify, extract and record a package as accepted", cmd_package_open, pkg_sub)
+    p.add_argument("file")
+    p.add_argument("dest")
+    p.add_argument("--as", dest="recipient", required=True, help="receiving organisation code")
+    _passphrase_options(p)
+
+    priv = add("privacy", "declared personal data, keys and erasure certificates", lambda a: 2)
+    priv_sub = priv.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    p = add("fields", "list every declared personal-data field", cmd_privacy_fields, priv_sub)
+    p.add_argument("--json", action="store_true")
+    p = add("verify-certificate", "check an erasure certificate's signature", cmd_privacy_verify_certificate, priv_sub)
+    p.add_argument("file", help="certificate file, or - for standard input")
+    p.add_argument("--public-key", help="the signer's public key (ed25519:…); default: this installation's")
+    p.add_argument("--public-key-file")
+    add("public-key", "print this installation's public signing key and age recipient", cmd_privacy_public_key, priv_sub)
+    p = add("backup-key", "write the keyring to a passphrase-encrypted file", cmd_privacy_backup_key, priv_sub)
+    p.add_argument("out")
+    _passphrase_options(p)
+    p = add("restore-key", "restore the keyring from a backup", cmd_privacy_restore_key, priv_sub)
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace an existing keyring")
+    _passphrase_options(p)
+    add("rotate-key", "new master key; re-wrap every data key", cmd_privacy_rotate_key, priv_sub)
+
+    p = add("manage", "Django's management commands (migrate, createsuperuser, …)", cmd_manage)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from yakuba.privacy.errors import PrivacyError
+
+    try:
+        return int(args.fn(args) or 0)
+    except PrivacyError as exc:
+        return _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

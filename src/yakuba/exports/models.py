@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Export(models.Model):
+    """One file leaving yakuba (CSV, PDF batch, 全銀 file, package) — the one export step.
+
+    Every export is logged; bulk personal data waits for a supervisor's approval (審議会: USBメモリー
+    やスマホによる持ち出しの懸念); the file is produced once, at download, watermarked with the user
+    and time where its format allows.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "出力可"
+        REJECTED = "rejected", "却下"
+        DOWNLOADED = "downloaded", "出力済み"
+
+    kind = models.CharField("出力の種類", max_length=60)
+    params = models.JSONField("条件", default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exports", verbose_name="申請者")
+    organisation = models.CharField("組織コード", max_length=40)
+    reason = models.CharField("出力の理由", max_length=200, blank=True)
+    row_count = models.PositiveIntegerField("件数", default=0)
+    categories = models.JSONField("含まれる個人情報の区分", default=list)
+    bulk = models.BooleanField("大量の個人情報", default=False)
+    status = models.CharField("状態", max_length=12, choices=Status.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="承認者")
+    decided_at = models.DateTimeField("承認日時", null=True, blank=True)
+    created_at = models.DateTimeField("申請日時", default=timezone.now)
+    downloaded_at = models.DateTimeField("出力日時", null=True, blank=True)
+    filename = models.CharField("ファイル名", max_length=200, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "出力"
+        verbose_name_plural = "出力"
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def label(self) -> str:
+        from yakuba.exports.registry import EXPORTERS
+
+        exporter = EXPORTERS.get(self.kind)
+        return exporter.label if exporter else self.kind

@@ -1,0 +1,99 @@
+"""Creating, verifying and opening hand-over packages against this installation's records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from django.db import transaction
+from django.db.models import Max
+
+from yakuba.accounts.models import Organisation
+from yakuba.audit.log import record
+from yakuba.handover.models import PackageRecord
+from yakuba.keyring import get_keyring
+from yakuba.privacy import package
+from yakuba.privacy.errors import PrivacyError
+
+
+class DbLedger:
+    """The `Ledger` of `yakuba.privacy.package`: packages this installation accepted."""
+
+    def last_sequence(self, sender: str, recipient: str) -> int | None:
+        return (PackageRecord.objects.filter(direction=PackageRecord.Direction.RECEIVED, sender=sender, recipient=recipient)
+                .aggregate(m=Max("sequence"))["m"])
+
+    def seen(self, package_id: str) -> bool:
+        return PackageRecord.objects.filter(direction=PackageRecord.Direction.RECEIVED, package_id=package_id).exists()
+
+
+def organisation(code: str) -> Organisation:
+    try:
+        return Organisation.objects.get(code=code)
+    except Organisation.DoesNotExist:
+        raise PrivacyError(f"組織コード {code!r} の組織が登録されていません。") from None
+
+
+def trusted_senders() -> dict[str, str]:
+    return {o.code: o.public_key for o in Organisation.objects.exclude(public_key="")}
+
+
+def create(out: Path, files: Sequence[Path], *, sender: str, recipient: str, purpose: str = "",
+           passphrase: str | None = None, user: Any = None) -> package.Manifest:
+    sender_org, recipient_org = organisation(sender), organisation(recipient)
+    if passphrase is None and not recipient_org.age_recipient:
+        raise PrivacyError(f"送付先 {recipient} の暗号化の宛先(age)が登録されていません。パスフレーズ方式を使うか、宛先を登録してください。")
+    with transaction.atomic():
+        last = (PackageRecord.objects.select_for_update()
+                .filter(direction=PackageRecord.Direction.SENT, sender=sender, recipient=recipient)
+                .aggregate(m=Max("sequence"))["m"]) or 0
+        manifest = package.create_package(
+            out, [(f.name, f) for f in files], sender=sender_org.code, recipient=recipient_org.code,
+            sequence=last + 1, purpose=purpose, signing_key=get_keyring().signing_key(),
+            recipient_key=None if passphrase is not None else recipient_org.age_recipient, passphrase=passphrase,
+        )
+        _save(PackageRecord.Direction.SENT, manifest, user)
+        record("package.created", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
+               detail={"sender": sender, "recipient": recipient, "sequence": manifest.sequence, "files": len(manifest.files)})
+    return manifest
+
+
+def _save(direction: str, manifest: package.Manifest, user: Any) -> PackageRecord:
+    return PackageRecord.objects.create(
+        direction=direction, package_id=str(manifest.package_id), sender=manifest.sender, recipient=manifest.recipient,
+        sequence=manifest.sequence, purpose=manifest.purpose[:200], file_count=len(manifest.files),
+        total_size=sum(f.size for f in manifest.files), manifest=manifest.to_dict(), by=user,
+    )
+
+
+def _check(path: Path, *, recipient: str, passphrase: str | None, dest: Path | None, user: Any) -> package.Manifest:
+    recipient_org = organisation(recipient)
+    kwargs = dict(
+        identity=None if passphrase is not None else get_keyring().age_identity(), passphrase=passphrase,
+        trusted_senders=trusted_senders(), expected_recipient=recipient_org.code, ledger=DbLedger(),
+    )
+    try:
+        if dest is None:
+            return package.verify_package(path, **kwargs)
+        return package.open_package(path, dest, **kwargs)
+    except PrivacyError as exc:
+        record("package.refused", actor=user, target_type="handover.package", target_id=path.name[:80],
+               detail={"reason": type(exc).__name__, "recipient": recipient})
+        raise
+
+
+def verify(path: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> package.Manifest:
+    manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=None, user=user)
+    record("package.verified", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
+           detail={"sender": manifest.sender, "sequence": manifest.sequence})
+    return manifest
+
+
+def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> package.Manifest:
+    """Verify, extract and record the package as accepted, so it can never be accepted again."""
+    with transaction.atomic():
+        manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=dest, user=user)
+        _save(PackageRecord.Direction.RECEIVED, manifest, user)
+        record("package.accepted", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
+               detail={"sender": manifest.sender, "sequence": manifest.sequence, "files": len(manifest.files)})
+    return manifest

@@ -1,0 +1,27 @@
+"""The kinds of background job. Each is a function `run(job) -> dict` (the result)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from yakuba.jobs.models import Job
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    label: str
+    run: Callable[[Job], dict]
+    roles: frozenset[str]
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(id: str, label: str, roles: set[str]) -> Callable[[Callable[[Job], dict]], Callable[[Job], dict]]:
+    def decorate(fn: Callable[[Job], dict]) -> Callable[[Job], dict]:
+        KINDS[id] = Kind(id, label, fn, frozenset(roles))
+        return fn
+
+    return decorate

@@ -1,0 +1,109 @@
+"""Every URL pattern × every role: the answer matches this table, and no view lacks a rule.
+
+The table is written here, independently of the views' own declarations: a view added without
+an entry, a rule widened by mistake, or a view that forgets its rule, each fails this test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests import factories
+from yakuba.accounts.access import DENIED_HEADER, routes
+from yakuba.accounts.roles import ALL_ROLES, Role
+
+ALL = set(ALL_ROLES)
+PUBLIC = "public"
+VENDOR = {Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE}
+STAFF = VENDOR | {Role.CITY_STAFF, Role.CITY_SUPERVISOR}
+INSPECTORS = {Role.COUNCIL_MEMBER, Role.CITY_SUPERVISOR, Role.ADMIN}
+
+EXPECTED: dict[str, object] = {
+    "accounts:home": ALL,
+    "accounts:login": PUBLIC,
+    "accounts:logout": ALL,
+    "accounts:healthz": PUBLIC,
+    "set_language": PUBLIC,
+    "audit:entries": INSPECTORS,
+    "audit:verify": INSPECTORS,
+    "audit:fields": INSPECTORS,
+    "vault:certificates": INSPECTORS | {Role.VENDOR_RESPONSIBLE},
+    "vault:certificate": INSPECTORS | {Role.VENDOR_RESPONSIBLE},
+    "exports:list": STAFF,
+    "exports:request": STAFF,
+    "exports:decide": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
+    "exports:download": STAFF,
+    "handover:list": INSPECTORS | {Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF},
+    "jobs:list": ALL,
+    "jobs:detail": ALL,
+    "intake:list": VENDOR,
+    "intake:detail": VENDOR,
+}
+ADMIN_SITE = {Role.ADMIN}
+
+
+def _url(pattern: str) -> str:
+    url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "00000000-0000-0000-0000-000000000000" if m.group(1) in ("id", "uuid") else "999999", pattern)
+    return re.sub(r"[\^\$]|\(\?P<\w+>[^)]*\)", "1", url).replace("\\", "")
+
+
+def _site_routes():  # type: ignore[no-untyped-def]
+    return [r for r in routes()]
+
+
+def test_every_route_has_a_rule_and_an_expectation() -> None:
+    missing_rule = [r.pattern for r in _site_routes() if r.rule is None]
+    assert missing_rule == [], f"views without an access rule: {missing_rule}"
+    ours = {r.name for r in _site_routes() if not r.pattern.startswith("admin/")}
+    assert ours == set(EXPECTED), f"table and URLs differ: {ours ^ set(EXPECTED)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.smoke
+@pytest.mark.parametrize("role", sorted(ALL_ROLES) + ["anonymous"])
+def test_each_role_gets_the_right_answer_everywhere(role: str) -> None:
+    client = Client()
+    user = None if role == "anonymous" else factories.user(role)
+    wrong = []
+    for route in _site_routes():
+        expected = ADMIN_SITE if route.pattern.startswith("admin/") else EXPECTED[route.name]
+        url = _url(route.pattern)
+        for method in ("get", "post"):
+            if user is not None:
+                client.force_login(user)  # again: a POST to logout/ ends the session
+            response = getattr(client, method)(url)
+            refused = response.status_code == 403 and response.get(DENIED_HEADER) == "denied"
+            if expected == PUBLIC:
+                ok = not refused
+            elif role == "anonymous":
+                ok = response.status_code == 302 and "/login/" in response["Location"]
+            elif role in expected:  # type: ignore[operator]
+                ok = not refused
+            else:
+                ok = refused
+            if not ok:
+                wrong.append(f"{method.upper()} {url} ({route.name}) → {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_a_view_without_a_rule_is_refused(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    import tests.accounts.undeclared_urls as undeclared
+
+    def naked(request):  # type: ignore[no-untyped-def]
+        return HttpResponse("secret")
+
+    undeclared.urlpatterns = [path("naked/", naked), path("", include("yakuba.site.urls"))]
+    settings.ROOT_URLCONF = "tests.accounts.undeclared_urls"
+    client = Client()
+    client.force_login(factories.user(Role.ADMIN))
+    response = client.get("/naked/")
+    assert response.status_code == 403 and response[DENIED_HEADER] == "denied"
+    assert b"secret" not in response.content
+    assert client.get("/").status_code == 200  # the declared views beside it still work

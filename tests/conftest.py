@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before Django's settings are read: a private data directory for the whole run.
+os.environ.setdefault("YAKUBA_DATA", tempfile.mkdtemp(prefix="yakuba-test-"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_keys(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Each Django test gets its own keyring and files folder (nothing shared between tests)."""
+    if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames \
+            and "transactional_db" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    base = tmp_path_factory.mktemp("data")
+    settings.KEYS_DIR = base / "keys"
+    settings.FILES_DIR = base / "files"
+    from yakuba.keyring import forget
+
+    forget()
+    yield
+    forget()

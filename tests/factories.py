@@ -1,0 +1,53 @@
+"""Synthetic organisations and users for tests (no real person anywhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yakuba.accounts.models import Organisation, User
+from yakuba.accounts.roles import Role
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+ROLE_ORG = {
+    Role.VENDOR_OPERATOR: "vendor-entry",
+    Role.VENDOR_RESPONSIBLE: "vendor-entry",
+    Role.CITY_STAFF: "kodomo",
+    Role.CITY_SUPERVISOR: "kodomo",
+    Role.COUNCIL_MEMBER: "council",
+    Role.ADMIN: None,
+}
+ORGS = {
+    "vendor-entry": ("試験データ入力株式会社", Organisation.Kind.VENDOR),
+    "kodomo": ("子ども家庭課", Organisation.Kind.CITY_DEPARTMENT),
+    "council": ("審議会事務局", Organisation.Kind.COUNCIL),
+}
+
+
+def org(code: str) -> Organisation:
+    existing = Organisation.objects.filter(code=code).first()
+    if existing:
+        return existing
+    name, kind = ORGS[code]
+    return Organisation.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})[0]
+
+
+def user(role: str, username: str | None = None, org_code: str | None = "default") -> User:
+    code = ROLE_ORG[Role(role)] if org_code == "default" else org_code
+    u = User(username=username or f"t-{role}", role=role, organisation=org(code) if code else None)
+    u.is_staff = u.is_superuser = role == Role.ADMIN
+    u.set_password(PASSWORD)
+    u.save()
+    return u
+
+
+def application(vendor: Organisation, n: int = 1, **overrides: object):  # type: ignore[no-untyped-def]
+    from yakuba.intake.models import Application
+
+    values = dict(
+        receipt_number=f"T-{n:04d}", child_name=f"試験 太郎{n}", child_kana=f"シケン タロウ{n}",
+        child_birth_date=dt.date(2023, 5, 1), guardian_name=f"試験 花子{n}", postal_code="999-0001",
+        address=f"架空市本町{n}-1-1", phone="000-0000-0000", need_reason="就労(フルタイム)", base_points=20,
+    )
+    values.update(overrides)
+    return Application.objects.create(vendor=vendor, **values)
