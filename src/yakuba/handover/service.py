@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from yakuba.accounts.models import Organisation
@@ -13,7 +14,7 @@ from yakuba.audit.log import record
 from yakuba.handover.models import PackageRecord
 from yakuba.keyring import get_keyring
 from yakuba.privacy import package
-from yakuba.privacy.errors import PrivacyError
+from yakuba.privacy.errors import PrivacyError, ReplayError
 
 
 class DbLedger:
@@ -62,7 +63,7 @@ def _save(direction: str, manifest: package.Manifest, user: Any) -> PackageRecor
     return PackageRecord.objects.create(
         direction=direction, package_id=str(manifest.package_id), sender=manifest.sender, recipient=manifest.recipient,
         sequence=manifest.sequence, purpose=manifest.purpose[:200], file_count=len(manifest.files),
-        total_size=sum(f.size for f in manifest.files), manifest=manifest.to_dict(), by=user,
+        total_size=sum(f.size for f in manifest.files), manifest=json.loads(manifest.to_json()), by=user,
     )
 
 
@@ -72,28 +73,49 @@ def _check(path: Path, *, recipient: str, passphrase: str | None, dest: Path | N
         identity=None if passphrase is not None else get_keyring().age_identity(), passphrase=passphrase,
         trusted_senders=trusted_senders(), expected_recipient=recipient_org.code, ledger=DbLedger(),
     )
-    try:
-        if dest is None:
-            return package.verify_package(path, **kwargs)
-        return package.open_package(path, dest, **kwargs)
-    except PrivacyError as exc:
-        record("package.refused", actor=user, target_type="handover.package", target_id=path.name[:80],
-               detail={"reason": type(exc).__name__, "recipient": recipient})
-        raise
+    if dest is None:
+        return package.verify_package(path, **kwargs)
+    return package.open_package(path, dest, **kwargs)
+
+
+def _refused(path: Path, exc: PrivacyError, recipient: str, user: Any) -> None:
+    """Audit a refusal in a transaction of its own, so it outlives the rolled-back acceptance."""
+    record("package.refused", actor=user, target_type="handover.package", target_id=path.name[:80],
+           detail={"reason": type(exc).__name__, "recipient": recipient})
 
 
 def verify(path: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> package.Manifest:
-    manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=None, user=user)
+    try:
+        manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=None, user=user)
+    except PrivacyError as exc:
+        _refused(path, exc, recipient, user)
+        raise
     record("package.verified", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
            detail={"sender": manifest.sender, "sequence": manifest.sequence})
     return manifest
 
 
 def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> package.Manifest:
-    """Verify, extract and record the package as accepted, so it can never be accepted again."""
-    with transaction.atomic():
-        manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=dest, user=user)
-        _save(PackageRecord.Direction.RECEIVED, manifest, user)
-        record("package.accepted", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
-               detail={"sender": manifest.sender, "sequence": manifest.sequence, "files": len(manifest.files)})
+    """Verify, extract and record the package as accepted, so it can never be accepted again.
+
+    A destination folder made here is removed again when the package is refused.
+    """
+    created = not dest.exists()
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        with transaction.atomic():
+            manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=dest, user=user)
+            try:
+                with transaction.atomic():
+                    _save(PackageRecord.Direction.RECEIVED, manifest, user)
+            except IntegrityError:  # accepted by another process a moment ago
+                raise ReplayError("このパッケージは既に受領済みです(同時に受領されました)。", where=str(manifest.package_id)) from None
+            record("package.accepted", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
+                   detail={"sender": manifest.sender, "sequence": manifest.sequence, "files": len(manifest.files)})
+    except BaseException as exc:
+        if created and dest.is_dir() and not any(dest.iterdir()):
+            dest.rmdir()
+        if isinstance(exc, PrivacyError):
+            _refused(path, exc, recipient, user)
+        raise
     return manifest
