@@ -191,9 +191,22 @@ def cmd_package_open(args: argparse.Namespace) -> int:
     _django()
     from yakuba.handover import service
 
-    manifest = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=_passphrase(args))
+    accepted = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=_passphrase(args))
+    manifest = accepted.manifest
+    receipt = Path(args.receipt or f"{args.file}.receipt.json")
+    receipt.write_bytes(accepted.receipt)
     print(f"受領しました: {len(manifest.files)} ファイルを {args.dest} に取り出しました (パッケージID {manifest.package_id})")
     _print_manifest(manifest)
+    print(f"受領書: {receipt} (送付元に返してください。送付元は yakuba package receipt で確認します)")
+    return EXIT_OK
+
+
+def cmd_package_receipt(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.handover import service
+
+    sent = service.confirm_receipt(Path(args.file).read_bytes())
+    print(f"OK: {sent.recipient} がパッケージ {sent.package_id} (通番 {sent.sequence}) を受領したことを確認しました")
     return EXIT_OK
 
 
@@ -335,7 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("dest")
     p.add_argument("--as", dest="recipient", required=True, help="receiving organisation code")
+    p.add_argument("--receipt", metavar="FILE", help="where to write the signed receipt (default: FILE.receipt.json)")
     _passphrase_options(p)
+    p = add("receipt", "sender side: check the recipient's signed receipt and record it", cmd_package_receipt, pkg_sub)
+    p.add_argument("file")
 
     priv = add("privacy", "declared personal data, keys and erasure certificates", lambda a: 2)
     priv_sub = priv.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)

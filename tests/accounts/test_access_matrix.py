@@ -41,6 +41,7 @@ EXPECTED: dict[str, object] = {
     "jobs:detail": ALL,
     "intake:list": VENDOR,
     "intake:detail": VENDOR,
+    "intake:edit": VENDOR,
 }
 ADMIN_SITE = {Role.ADMIN}
 

@@ -46,6 +46,16 @@ def test_round_trip_then_replay_is_refused(site: Path) -> None:
     assert (dest / "applications.csv").read_text(encoding="utf-8").startswith("受付番号")
     assert (dest / "scores.json").read_bytes() == (site / "payload" / "scores.json").read_bytes()
 
+    # The sender checks the signed receipt; a receipt with one byte changed is refused.
+    receipt = site / "p1.yakuba.receipt.json"
+    confirmed = run(["package", "receipt", str(receipt)], site)
+    assert confirmed.returncode == 0 and "OK" in confirmed.stdout, confirmed.stderr
+    forged = receipt.read_bytes().replace(b'"sequence":1', b'"sequence":2')
+    assert forged != receipt.read_bytes()
+    (site / "forged.receipt.json").write_bytes(forged)
+    refused = run(["package", "receipt", str(site / "forged.receipt.json")], site)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+
     before = _refusals(site)
     replay = run(["package", "open", str(site / "p1.yakuba"), str(site / "again"), "--as", "kodomo"], site)
     assert replay.returncode != 0 and "Traceback" not in replay.stderr

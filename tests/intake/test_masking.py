@@ -63,3 +63,37 @@ def test_another_vendor_cannot_open_the_record() -> None:
     client = Client()
     client.force_login(factories.user(Role.VENDOR_RESPONSIBLE, username="other-resp", org_code=other.code))
     assert client.get(f"/intake/{app.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_operators_form_neither_shows_nor_accepts_names() -> None:
+    vendor = factories.org("vendor-entry")
+    app = factories.application(vendor)
+    client = _client(Role.VENDOR_OPERATOR)
+    page = client.get(f"/intake/{app.pk}/edit/").content.decode()
+    assert app.child_name not in page and app.address not in page and 'name="child_name"' not in page
+    assert 'name="need_reason"' in page
+
+    response = client.post(f"/intake/{app.pk}/edit/", {
+        "child_name": "書き換え 太郎", "address": "書き換え市", "child_birth_date": "2023-05-01",
+        "need_reason": "出産", "base_points": "12",
+    })
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.need_reason == "出産" and app.base_points == 12
+    assert app.child_name == "試験 太郎1" and app.address == "架空市本町1-1-1"
+    change = AuditEntry.objects.filter(action="personal.change").latest("seq")
+    assert sorted(change.detail["fields"]) == ["base_points", "need_reason"]
+    assert "出産" not in str(change.chain_fields())
+
+
+@pytest.mark.django_db
+def test_the_responsible_person_can_correct_a_name() -> None:
+    app = factories.application(factories.org("vendor-entry"))
+    client = _client(Role.VENDOR_RESPONSIBLE)
+    data = {f: getattr(app, f) for f in ("child_name", "child_kana", "guardian_name", "postal_code", "address", "phone", "need_reason", "base_points")}
+    data.update(child_birth_date="2023-05-01", child_name="試験 次郎")
+    assert client.post(f"/intake/{app.pk}/edit/", data).status_code == 302
+    app.refresh_from_db()
+    assert app.child_name == "試験 次郎"
+    assert "name" in AuditEntry.objects.filter(action="personal.change").latest("seq").categories

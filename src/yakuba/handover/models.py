@@ -21,6 +21,9 @@ class PackageRecord(models.Model):
     file_count = models.PositiveIntegerField("ファイル数", default=0)
     total_size = models.BigIntegerField("合計サイズ", default=0)
     manifest = models.JSONField("マニフェスト", default=dict)
+    manifest_sha256 = models.CharField("マニフェストのSHA-256", max_length=64, blank=True)
+    receipt = models.BinaryField("受領書(署名付き)", null=True, blank=True)
+    receipt_at = models.DateTimeField("受領確認日時", null=True, blank=True)
     at = models.DateTimeField("日時", default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="担当者")
 

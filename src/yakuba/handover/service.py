@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from yakuba.accounts.models import Organisation
 from yakuba.audit.log import record
 from yakuba.handover.models import PackageRecord
 from yakuba.keyring import get_keyring
 from yakuba.privacy import package
-from yakuba.privacy.errors import PrivacyError, ReplayError
+from yakuba.privacy.errors import PrivacyError, ReplayError, TamperedError
+from yakuba.privacy.receipt import issue_receipt, manifest_sha256, verify_receipt
 
 
 class DbLedger:
@@ -59,8 +63,9 @@ def create(out: Path, files: Sequence[Path], *, sender: str, recipient: str, pur
     return manifest
 
 
-def _save(direction: str, manifest: package.Manifest, user: Any) -> PackageRecord:
+def _save(direction: str, manifest: package.Manifest, user: Any, **extra: Any) -> PackageRecord:
     return PackageRecord.objects.create(
+        manifest_sha256=manifest_sha256(manifest), **extra,
         direction=direction, package_id=str(manifest.package_id), sender=manifest.sender, recipient=manifest.recipient,
         sequence=manifest.sequence, purpose=manifest.purpose[:200], file_count=len(manifest.files),
         total_size=sum(f.size for f in manifest.files), manifest=json.loads(manifest.to_json()), by=user,
@@ -95,7 +100,14 @@ def verify(path: Path, *, recipient: str, passphrase: str | None = None, user: A
     return manifest
 
 
-def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> package.Manifest:
+@dataclass(frozen=True)
+class Accepted:
+    manifest: package.Manifest
+    receipt: bytes
+    """The signed receipt (受領書) to return to the sender."""
+
+
+def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> Accepted:
     """Verify, extract and record the package as accepted, so it can never be accepted again.
 
     A destination folder made here is removed again when the package is refused.
@@ -105,9 +117,11 @@ def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = N
     try:
         with transaction.atomic():
             manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=dest, user=user)
+            receipt = issue_receipt(manifest, accepted_by=getattr(user, "username", "") or f"{recipient} (yakuba)",
+                                    signing_key=get_keyring().signing_key())
             try:
                 with transaction.atomic():
-                    _save(PackageRecord.Direction.RECEIVED, manifest, user)
+                    _save(PackageRecord.Direction.RECEIVED, manifest, user, receipt=receipt, receipt_at=timezone.now())
             except IntegrityError:  # accepted by another process a moment ago
                 raise ReplayError("このパッケージは既に受領済みです(同時に受領されました)。", where=str(manifest.package_id)) from None
             record("package.accepted", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
@@ -118,4 +132,35 @@ def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = N
         if isinstance(exc, PrivacyError):
             _refused(path, exc, recipient, user)
         raise
-    return manifest
+    return Accepted(manifest, receipt)
+
+
+def confirm_receipt(data: bytes, *, user: Any = None) -> PackageRecord:
+    """Sender side: check the recipient's receipt against what was sent, and record it."""
+    try:
+        package_id = str(json.loads(data.decode("utf-8"))["receipt"]["package_id"])
+    except (UnicodeError, ValueError, KeyError, TypeError):
+        raise TamperedError("受領書として読めません。", where="document") from None
+    with transaction.atomic():
+        sent = (PackageRecord.objects.select_for_update()
+                .filter(direction=PackageRecord.Direction.SENT, package_id=package_id).first()
+                if _is_uuid(package_id) else None)
+        if sent is None:
+            raise TamperedError(f"パッケージ {package_id} は当組織から送付した記録がありません。", where="package_id")
+        recipient_org = organisation(sent.recipient)
+        receipt = verify_receipt(data, recipient_org.public_key)
+        if receipt.manifest_sha256 != sent.manifest_sha256:
+            raise TamperedError("受領されたマニフェストが送付したものと異なります。", where="manifest_sha256")
+        sent.receipt, sent.receipt_at = data, timezone.now()
+        sent.save(update_fields=["receipt", "receipt_at"])
+        record("package.receipt", actor=user, target_type="handover.package", target_id=package_id,
+               detail={"recipient": sent.recipient, "sequence": sent.sequence})
+    return sent
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
+from yakuba.audit.forms import form_for, save_audited
 from yakuba.audit.reveal import reveal, reveal_rows
-from yakuba.intake.models import DETAIL_FIELDS, LIST_FIELDS, Application
+from yakuba.intake.models import DETAIL_FIELDS, EDIT_FIELDS, LIST_FIELDS, Application
 
 VENDOR = (Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE)
 
@@ -30,3 +32,18 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(_mine(request), pk=pk)
     row = reveal(request, app, DETAIL_FIELDS)
     return render(request, "intake/detail.html", {"row": row, "columns": _labels(DETAIL_FIELDS), "app": app})
+
+
+@allow(*VENDOR)
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an application. An operator's form has no name or address fields at all."""
+    app = get_object_or_404(_mine(request), pk=pk)
+    form_class = form_for(request.user, Application, EDIT_FIELDS)
+    form = form_class(request.POST or None, instance=app)
+    if request.method == "POST" and form.is_valid():
+        save_audited(request, form)
+        messages.success(request, f"入園申請 {app.receipt_number} を保存しました。")
+        return redirect("intake:detail", pk=app.pk)
+    if request.method == "GET":
+        reveal(request, app, list(form.fields))  # what the form shows is a read, and logged as one
+    return render(request, "intake/edit.html", {"form": form, "app": app})
