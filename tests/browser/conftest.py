@@ -1,0 +1,94 @@
+"""Browser tests: Playwright (sync API) driving Debian's chromium against pytest-django's live server.
+
+Never `playwright install` (it downloads a browser; these machines have no internet): the tests
+drive /usr/bin/chromium (`scripts/setup --with-browser` installs it). Without it, the browser
+modules skip themselves with a clear reason (see `needs_chromium`).
+
+One browser per test module, a fresh context (cookies, storage) per test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"{CHROMIUM} がありません / is missing: install Debian's chromium (scripts/setup --with-browser)",
+)
+"""For a browser test module's `pytestmark`: skip only when the browser itself is missing."""
+
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def _async_unsafe_allowed() -> Iterator[None]:
+    """Playwright's sync API keeps an asyncio event loop in this thread; Django then refuses ORM
+    calls from it (SynchronousOnlyOperation). Allow them for the browser modules only, and put the
+    environment back afterwards so the rest of the suite keeps Django's check."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed: None) -> Iterator["Browser"]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: "Browser", live_server, transactional_db) -> Iterator["Page"]:  # type: ignore[no-untyped-def]
+    """A fresh context per test (no cookies carried over), pointed at the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def log_in(page: "Page", username: str, password: str) -> None:
+    """Log in through the real form, keyboard only: the username field has autofocus."""
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    username_field = page.get_by_label("ユーザー名")
+    expect(username_field).to_be_focused()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("パスワード")).to_be_focused()
+    page.keyboard.type(password)
+    with page.expect_navigation():  # the POST and its redirect, before the caller goes on
+        page.keyboard.press("Enter")
