@@ -30,6 +30,7 @@ def test_an_operator_never_receives_names_or_addresses() -> None:
             for secret in (a.child_name, a.guardian_name, a.address, a.child_kana, a.phone):
                 assert secret not in page
     assert "就労(フルタイム)" in pages[0]  # what an operator needs is still there
+    assert "入力中" in pages[0]  # choices show their labels, not their stored codes
 
 
 @pytest.mark.django_db

@@ -39,7 +39,8 @@ def _masked_row(user: Any, instance: models.Model, fields: Sequence[str]) -> tup
         value = getattr(instance, name)
         decl = declaration_for(type(instance), name)
         if decl is None:
-            row[name] = value
+            display = getattr(instance, f"get_{name}_display", None)
+            row[name] = display() if display is not None else value
             continue
         shown = policy.show(role, decl.category, value)
         row[name] = shown
