@@ -84,6 +84,27 @@ def canonical_json(value: object) -> bytes:
     ).encode("utf-8")
 
 
+def parse_signed_document(data: bytes, body_key: str, bad: Callable[[str, str], Exception]) -> tuple[dict, object]:
+    """Split a signed canonical-JSON document ``{body_key: {...}, "signature": "…"}``.
+
+    Refuses (raising ``bad(what, where)``) anything that is not exactly the canonical bytes of
+    such a pair, so that any changed byte of a certificate or receipt is noticed before its
+    signature is even looked at.
+    """
+    try:
+        doc = json.loads(bytes(data).decode("utf-8"))
+        canonical = canonical_json(doc)
+    except (UnicodeError, ValueError, TypeError, RecursionError):
+        raise bad("JSON として読めません", "document") from None
+    if canonical != bytes(data):
+        raise bad("正規形の JSON ではありません (余分な空白・順序・表記の違い)", "document")
+    if not isinstance(doc, dict) or set(doc) != {body_key, "signature"}:
+        raise bad(f"{body_key} と signature の組ではありません", "document")
+    if not isinstance(doc[body_key], dict):
+        raise bad(f"{body_key} が正しくありません", body_key)
+    return doc[body_key], doc["signature"]
+
+
 # --- bytes and text ---------------------------------------------------------------------------
 
 

@@ -16,7 +16,6 @@ Items name objects by id and kind; a description must not hold personal values (
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from yakuba.privacy._common import (
     load_public_key,
     now_jst,
     overwrite_and_unlink,
+    parse_signed_document,
     parse_iso,
     public_key_id,
     public_key_text,
@@ -214,18 +214,7 @@ def verify_certificate(data: bytes, public_key_text: str | None = None) -> Certi
     signed by that key. Without it, the embedded key is used: this proves the certificate is
     intact, not who issued it.
     """
-    try:
-        doc = json.loads(bytes(data).decode("utf-8"))
-        canonical = canonical_json(doc)
-    except (UnicodeError, ValueError, TypeError, RecursionError):
-        raise _garbled("JSON として読めません", "document") from None
-    if canonical != bytes(data):
-        raise _garbled("正規形の JSON ではありません (余分な空白・順序・表記の違い)", "document")
-    if not isinstance(doc, dict) or set(doc) != {"certificate", "signature"}:
-        raise _garbled("certificate と signature の組ではありません", "document")
-    body, signature_text = doc["certificate"], doc["signature"]
-    if not isinstance(body, dict):
-        raise _garbled("certificate が正しくありません", "certificate")
+    body, signature_text = parse_signed_document(data, "certificate", _garbled)
     if body.get("format") != CERTIFICATE_FORMAT:
         raise _garbled(f"形式 {body.get('format')!r} には対応していません", "format")
     required = {*_TEXT_FIELDS, "format", "count", "items", "signer"}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from yakuba.privacy._common import (
     iso_jst,
     load_public_key,
     now_jst,
+    parse_signed_document,
     public_key_id,
     unb64_strict,
 )
@@ -83,16 +83,7 @@ def _bad(what: str, where: str) -> TamperedError:
 
 def verify_receipt(data: bytes, public_key_text: str, *, manifest: Manifest | None = None) -> Receipt:
     """Check form and signature (by the recipient's key), and that it answers `manifest`."""
-    try:
-        doc = json.loads(bytes(data).decode("utf-8"))
-        canonical = canonical_json(doc)
-    except (UnicodeError, ValueError, TypeError, RecursionError):
-        raise _bad("JSON として読めません", "document") from None
-    if canonical != bytes(data):
-        raise _bad("正規形の JSON ではありません", "document")
-    if not isinstance(doc, dict) or set(doc) != {"receipt", "signature"} or not isinstance(doc["receipt"], dict):
-        raise _bad("receipt と signature の組ではありません", "document")
-    body = doc["receipt"]
+    body, signature_text = parse_signed_document(data, "receipt", _bad)
     if body.get("format") != RECEIPT_FORMAT:
         raise _bad(f"形式 {body.get('format')!r} には対応していません", "format")
     if set(body) != set(_FIELDS):
@@ -100,7 +91,7 @@ def verify_receipt(data: bytes, public_key_text: str, *, manifest: Manifest | No
         raise _bad(f"項目 {missing[0]} が欠けているか余分です", missing[0])
     try:
         key = load_public_key(public_key_text)
-        signature = unb64_strict(doc["signature"]) if isinstance(doc["signature"], str) else b""
+        signature = unb64_strict(signature_text) if isinstance(signature_text, str) else b""
     except (KeyringError, ValueError):
         raise _bad("署名または公開鍵が読めません", "signature") from None
     try:
