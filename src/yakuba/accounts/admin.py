@@ -1,7 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 
 from yakuba.accounts.models import Organisation, User
+from yakuba.audit.log import record
+from yakuba.personal import declarations_of
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin screens of a model with declared personal data log every list and record they show."""
+
+    def _categories(self) -> list[str]:
+        return sorted({d.category.value for d in declarations_of(self.model).values()})
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if self._categories() and response.status_code == 200:
+            record("personal.list", request=request, target_type=self.model._meta.label_lower,
+                   categories=self._categories(), detail={"screen": "admin.changelist"})
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self._categories() and response.status_code == 200 and request.method == "GET":
+            record("personal.read", request=request, target_type=self.model._meta.label_lower, target_id=object_id,
+                   categories=self._categories(), detail={"screen": "admin.change"})
+        return response
 
 
 @admin.register(Organisation)
@@ -11,7 +39,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "organisation", "role", "is_active")
     list_filter = ("role", "organisation")
     fieldsets = (*BaseUserAdmin.fieldsets, ("所属と役割", {"fields": ("organisation", "role")}))
