@@ -46,7 +46,7 @@ def test_a_role_logs_in_sees_its_menu_and_logs_out(page, role: Role) -> None:  #
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_test_id("home-heading")).to_have_text(f"{role.label}のホーム")
-    expect(page.get_by_test_id("current-role")).to_contain_text(role.label)
+    expect(page.get_by_test_id("current-role")).to_contain_text(str(role.label))
 
     links = {t.strip() for t in page.get_by_role("main").get_by_role("link").all_inner_texts()}
     offered = links & ALL_ITEMS

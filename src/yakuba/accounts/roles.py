@@ -1,15 +1,16 @@
 """Roles (役割). The ids are stable: policy files, `--logins-json` and tests use them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    VENDOR_OPERATOR = "vendor_operator", "委託先オペレーター"
-    VENDOR_RESPONSIBLE = "vendor_responsible", "委託先責任者"
-    CITY_STAFF = "city_staff", "市職員"
-    CITY_SUPERVISOR = "city_supervisor", "市の所属長"
-    COUNCIL_MEMBER = "council_member", "審議会委員"
-    ADMIN = "admin", "システム管理者"
+    VENDOR_OPERATOR = "vendor_operator", _("委託先オペレーター")
+    VENDOR_RESPONSIBLE = "vendor_responsible", _("委託先責任者")
+    CITY_STAFF = "city_staff", _("市職員")
+    CITY_SUPERVISOR = "city_supervisor", _("市の所属長")
+    COUNCIL_MEMBER = "council_member", _("審議会委員")
+    ADMIN = "admin", _("システム管理者")
 
 
 ALL_ROLES: frozenset[str] = frozenset(Role.values)

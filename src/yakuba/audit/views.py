@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
@@ -12,7 +13,7 @@ from yakuba.jobs.tasks import start
 from yakuba.personal import declared_fields
 
 
-@allow(*INSPECTORS, menu="監査ログ", section="点検", order=10)
+@allow(*INSPECTORS, menu=_("監査ログ"), section=_("点検"), order=10)
 def entries(request: HttpRequest) -> HttpResponse:
     """The latest entries: ids, actions and categories only; never personal values."""
     action = request.GET.get("action", "")
@@ -30,6 +31,6 @@ def start_verify(request: HttpRequest) -> HttpResponse:
     return redirect("jobs:detail", pk=job.pk)
 
 
-@allow(*INSPECTORS, menu="個人情報の項目一覧(宣言)", section="点検", order=20)
+@allow(*INSPECTORS, menu=_("個人情報の項目一覧(宣言)"), section=_("点検"), order=20)
 def fields(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/fields.html", {"fields": list(declared_fields())})

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
@@ -15,7 +17,7 @@ STAFF = (Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF, Role.CI
 APPROVERS = (Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR)
 
 
-@allow(*STAFF, menu="出力の申請と承認", section="共通", order=800)
+@allow(*STAFF, menu=_("出力の申請と承認"), section=_("共通"), order=800)
 def export_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     mine = Export.objects.filter(requested_by=user)[:50]
@@ -33,9 +35,10 @@ def request_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("exports:list")
     if export.status == Export.Status.PENDING:
-        messages.info(request, f"出力番号 {export.pk}: {export.row_count} 件の個人情報を含むため、承認を待っています。")
+        messages.info(request, gettext("出力番号 %(pk)s: %(rows)s 件の個人情報を含むため、承認を待っています。")
+                      % {"pk": export.pk, "rows": export.row_count})
     else:
-        messages.success(request, f"出力番号 {export.pk}: ダウンロードできます。")
+        messages.success(request, gettext("出力番号 %(pk)s: ダウンロードできます。") % {"pk": export.pk})
     return redirect("exports:list")
 
 

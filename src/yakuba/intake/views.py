@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
@@ -21,7 +23,7 @@ def _labels(fields: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(f, str(Application._meta.get_field(f).verbose_name)) for f in fields]
 
 
-@allow(*VENDOR, menu="入園申請の一覧", section="入園申請データ入力", order=10)
+@allow(*VENDOR, menu=_("入園申請の一覧"), section=_("入園申請データ入力"), order=10)
 def application_list(request: HttpRequest) -> HttpResponse:
     rows = reveal_rows(request, _mine(request), LIST_FIELDS)
     return render(request, "intake/list.html", {"rows": rows, "columns": _labels(LIST_FIELDS)})
@@ -42,7 +44,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=app)
     if request.method == "POST" and form.is_valid():
         save_audited(request, form)
-        messages.success(request, f"入園申請 {app.receipt_number} を保存しました。")
+        messages.success(request, gettext("入園申請 %(number)s を保存しました。") % {"number": app.receipt_number})
         return redirect("intake:detail", pk=app.pk)
     if request.method == "GET":
         reveal(request, app, list(form.fields))  # what the form shows is a read, and logged as one

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import ALL_ROLES
@@ -12,7 +13,7 @@ def _visible(request: HttpRequest) -> "object":
     return Job.objects.filter(created_by=request.user)
 
 
-@allow(*ALL_ROLES, menu="バックグラウンド処理の状況", section="共通", order=900)
+@allow(*ALL_ROLES, menu=_("バックグラウンド処理の状況"), section=_("共通"), order=900)
 def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/list.html", {"jobs": _visible(request)[:50]})
 

@@ -4,6 +4,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
@@ -13,7 +14,7 @@ from yakuba.vault.models import ErasureCertificate
 READERS = (Role.COUNCIL_MEMBER, Role.CITY_SUPERVISOR, Role.ADMIN, Role.VENDOR_RESPONSIBLE)
 
 
-@allow(*READERS, menu="消去証明書", section="点検", order=30)
+@allow(*READERS, menu=_("消去証明書"), section=_("点検"), order=30)
 def certificates(request: HttpRequest) -> HttpResponse:
     return render(request, "vault/certificates.html", {
         "certificates": ErasureCertificate.objects.select_related("organisation")[:200],
