@@ -22,6 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.translation import gettext
 
 logger = logging.getLogger("yakuba.access")
 
@@ -123,7 +124,7 @@ class AccessMiddleware:
         rule = rule_of(view_func)
         if rule is None:
             logger.error("view without an access rule refused: %s", request.path)
-            return denied(request, "この画面には利用権限の定めがないため、表示できません。")
+            return denied(request, gettext("この画面には利用権限の定めがないため、表示できません。"))
         if rule.public:
             return None
         user = request.user
@@ -134,7 +135,7 @@ class AccessMiddleware:
         from yakuba.audit.log import record
 
         record("access.denied", request=request, detail={"view": request.resolver_match.view_name if request.resolver_match else ""})
-        return denied(request, "この画面を利用する権限がありません。")
+        return denied(request, gettext("この画面を利用する権限がありません。"))
 
 
 DENIED_HEADER = "X-Yakuba-Access"

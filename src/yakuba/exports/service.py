@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yakuba.accounts.roles import Role
 from yakuba.audit.log import record
@@ -29,7 +30,7 @@ class ExportRefused(Exception):
 def request_export(user, kind: str, params: dict | None = None, reason: str = "") -> Export:  # type: ignore[no-untyped-def]
     exporter = EXPORTERS.get(kind)
     if exporter is None or user.role not in exporter.roles:
-        raise ExportRefused("この出力を申請する権限がありません。")
+        raise ExportRefused(gettext("この出力を申請する権限がありません。"))
     params = params or {}
     rows = list(exporter.rows(user, params))
     shown = visible_fields(user, exporter.model, exporter.fields)
@@ -60,7 +61,7 @@ def decide(user, export: Export, approve: bool) -> Export:  # type: ignore[no-un
     with transaction.atomic():
         export = Export.objects.select_for_update().get(pk=export.pk)
         if not can_decide(user, export):
-            raise ExportRefused("この出力を承認・却下する権限がないか、既に処理済みです。")
+            raise ExportRefused(gettext("この出力を承認・却下する権限がないか、既に処理済みです。"))
         export.status = Export.Status.APPROVED if approve else Export.Status.REJECTED
         export.decided_by, export.decided_at = user, timezone.now()
         export.save(update_fields=["status", "decided_by", "decided_at"])
@@ -82,11 +83,11 @@ def download(user, export: Export) -> ExportFile:  # type: ignore[no-untyped-def
     with transaction.atomic():
         export = Export.objects.select_for_update().get(pk=export.pk)
         if export.requested_by_id != user.pk:
-            raise ExportRefused("出力できるのは申請者本人だけです。")
+            raise ExportRefused(gettext("出力できるのは申請者本人だけです。"))
         if export.status == Export.Status.DOWNLOADED:
-            raise ExportRefused("この出力は既にダウンロード済みです。もう一度必要な場合は改めて申請してください。")
+            raise ExportRefused(gettext("この出力は既にダウンロード済みです。もう一度必要な場合は改めて申請してください。"))
         if export.status != Export.Status.APPROVED:
-            raise ExportRefused("この出力はまだ承認されていません。")
+            raise ExportRefused(gettext("この出力はまだ承認されていません。"))
         exporter = EXPORTERS[export.kind]
         now = timezone.localtime()
         watermark = f"出力者 {user.username} / 出力日時 {now:%Y-%m-%d %H:%M:%S} / 出力番号 {export.pk}"
