@@ -27,7 +27,7 @@ def run_job(job_id: int) -> None:
             status=Job.Status.FAILED, finished_at=timezone.now(), message=f"失敗しました: {type(exc).__name__}"
         )
         raise
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, finished_at=timezone.now(), result=result)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, finished_at=timezone.now(), result=result, message="")
 
 
 def start(kind: str, *, user: object = None, params: dict | None = None) -> Job:
