@@ -1,0 +1,192 @@
+"""The allocation engine (利用調整の計算): a stable allocation, found fast.
+
+1. Deferred acceptance with households: every household applies to its best option that it can
+   take now — where, in each class the option uses, its k children and the m children of other
+   households ranking above its lowest child fit (m + k ≤ seats, the contract's §7.2 test);
+   children ranking below are pushed out, and their households apply again further down their
+   lists. For single children this is the classic child-proposing deferred acceptance, whose
+   result is stable and admits the same children as every stable allocation.
+2. Households make thresholds fall when they move (a sibling pushed out takes its brothers and
+   sisters with it), so the result is then scanned for blocking coalitions; each blocking
+   household takes its best option that it can take, and the cascade runs again, until none is
+   left or a round limit is hit (then `exact` takes over, see `allocate`).
+
+Everything is deterministic: households are processed in a fixed order, ties never arise
+(priorities are strict by row order).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from yakuba.allocation.model import Allocation, Instance
+
+Key = tuple[int, int, int]
+ClassId = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The children an option places in one class: their count and the lowest-ranked one's key."""
+
+    cls: ClassId
+    keys: tuple[Key, ...]
+    worst: Key
+
+
+@dataclass
+class State:
+    """Who holds which seat: per class, the sorted priority keys of the admitted children."""
+
+    instance: Instance
+    groups: list[list[tuple[_Group, ...]]] = field(init=False)
+    admitted: dict[ClassId, list[Key]] = field(default_factory=dict)
+    choice: list[int | None] = field(init=False)
+    """The option index each household holds, or None."""
+
+    def __post_init__(self) -> None:
+        inst = self.instance
+        self.choice = [None] * len(inst.households)
+        self.groups = []
+        for h in inst.households:
+            per_option = []
+            for option in h.options:
+                by_class: dict[ClassId, list[Key]] = {}
+                for member, facility in zip(h.members, option):
+                    if facility is None:
+                        continue
+                    child = inst.children[member]
+                    by_class.setdefault((facility, child.age), []).append(inst.priority(member, facility))
+                per_option.append(tuple(
+                    _Group(cls, tuple(sorted(keys)), max(keys)) for cls, keys in sorted(by_class.items())
+                ))
+            self.groups.append(per_option)
+
+    # --- the §7.2 test, with the household's own seats released -------------------------------
+
+    def fits(self, h: int, option: int) -> bool:
+        for g in self.groups[h][option]:
+            taken = self.admitted.get(g.cls, ())
+            m = bisect.bisect_left(taken, g.worst) - self._own_above(h, g)
+            if m + len(g.keys) > self.instance.seats(*g.cls):
+                return False
+        return True
+
+    def _own_above(self, h: int, group: _Group) -> int:
+        """The household's own children now admitted in the class and ranked above `group.worst`."""
+        current = self.choice[h]
+        if current is None:
+            return 0
+        for own in self.groups[h][current]:
+            if own.cls == group.cls:
+                return bisect.bisect_left(own.keys, group.worst)
+        return 0
+
+    # --- moves ----------------------------------------------------------------------------------
+
+    def withdraw(self, h: int) -> None:
+        current = self.choice[h]
+        if current is None:
+            return
+        for g in self.groups[h][current]:
+            taken = self.admitted[g.cls]
+            for key in g.keys:
+                del taken[bisect.bisect_left(taken, key)]
+        self.choice[h] = None
+
+    def take(self, h: int, option: int) -> list[tuple[int, int]]:
+        """Give household h the option; returns (household, option it lost) for each one pushed out."""
+        self.withdraw(h)
+        self.choice[h] = option
+        pushed: list[tuple[int, int]] = []
+        household_of = self.instance.household_of
+        for g in self.groups[h][option]:
+            taken = self.admitted.setdefault(g.cls, [])
+            for key in g.keys:
+                bisect.insort(taken, key)
+            seats = self.instance.seats(*g.cls)
+            while len(taken) > seats:
+                loser = household_of[taken[-1][2]]
+                assert loser != h, "a household never pushes out its own children"
+                lost = self.choice[loser]
+                assert lost is not None
+                self.withdraw(loser)
+                pushed.append((loser, lost))
+        return pushed
+
+    def allocation(self) -> list[str | None]:
+        out: list[str | None] = [None] * len(self.instance.children)
+        for h, option in zip(self.instance.households, self.choice):
+            if option is not None:
+                for member, facility in zip(h.members, h.options[option]):
+                    out[member] = facility
+        return out
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    allocation: list[str | None]
+    rounds: int
+    converged: bool
+    """True when the last scan found no household that could improve (a stable allocation)."""
+
+
+def _cascade(state: State, queue: deque[int], start: list[int]) -> None:
+    """Each queued household takes its first option from `start[h]` on that it can take now.
+
+    A household pushed out of an option resumes just below it: the class that pushed it out
+    only got fuller (the classic deferred-acceptance step).
+    """
+    households = state.instance.households
+    while queue:
+        h = queue.popleft()
+        chosen = next((i for i in range(start[h], len(households[h].options)) if state.fits(h, i)), None)
+        if chosen is None:
+            state.withdraw(h)
+            continue
+        if state.choice[h] == chosen:
+            continue
+        for loser, lost in state.take(h, chosen):
+            start[loser] = lost + 1
+            queue.append(loser)
+
+
+def improvers(state: State, households: Iterable[int] | None = None) -> list[tuple[int, int]]:
+    """(household, best option it could take now) for every household that could do better."""
+    out = []
+    inst = state.instance
+    for h in households if households is not None else range(len(inst.households)):
+        limit = state.choice[h] if state.choice[h] is not None else len(inst.households[h].options)
+        for i in range(limit):
+            if state.fits(h, i):
+                out.append((h, i))
+                break
+    return out
+
+
+def stable_allocation(instance: Instance, *, max_rounds: int = 200,
+                      progress: Callable[[int, int], None] | None = None) -> EngineResult:
+    """Deferred acceptance, then rounds of best responses until no household can improve."""
+    state = State(instance)
+    n = len(instance.households)
+    start = [0] * n
+    # Households apply in the order of their first row: deterministic, and the outcome of plain
+    # deferred acceptance does not depend on it anyway.
+    queue: deque[int] = deque(sorted(range(n), key=lambda h: min(instance.households[h].members)))
+    rounds = 0
+    while True:
+        _cascade(state, queue, start)
+        rounds += 1
+        better = improvers(state)
+        if progress is not None:
+            progress(rounds, len(better))
+        if not better:
+            return EngineResult(state.allocation(), rounds, True)
+        if rounds >= max_rounds:
+            return EngineResult(state.allocation(), rounds, False)
+        for h, i in better:
+            start[h] = i
+            queue.append(h)
