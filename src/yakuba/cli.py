@@ -371,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
     _passphrase_options(p)
     add("rotate-key", "new master key; re-wrap every data key", cmd_privacy_rotate_key, priv_sub)
 
+    from yakuba.allocation.cli import add_parser as add_allocate
+
+    add_allocate(sub, add)
+
     p = add("manage", "Django's management commands (migrate, createsuperuser, …)", cmd_manage)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

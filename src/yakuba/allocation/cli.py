@@ -10,7 +10,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from yakuba.allocation.errors import AllocationError
 from yakuba.allocation.model import AGES, Instance
 
 EXIT_STABLE, EXIT_INVALID, EXIT_UNSTABLE = 0, 1, 3
@@ -72,6 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from yakuba.allocation.io import result_bytes
     from yakuba.allocation.sequential import compare, sequential_allocation
 
+    from yakuba.allocation.errors import AllocationError
+
     console = Console(stderr=True, highlight=False)
     started = time.perf_counter()
     try:
@@ -105,6 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from yakuba.allocation.check import check
+    from yakuba.allocation.errors import AllocationError
     from yakuba.allocation.io import read_result
 
     try:
