@@ -68,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from yakuba.allocation.allocate import allocate
     from yakuba.allocation.check import check
     from yakuba.allocation.explain import as_json, explain
-    from yakuba.allocation.io import result_bytes
+    from yakuba.allocation.io import format_result
     from yakuba.allocation.sequential import compare, sequential_allocation
 
     from yakuba.allocation.errors import AllocationError
@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         verdict = check(instance, allocation)
         if not verdict.valid:  # a bug, never bad input: say so plainly
             return _fail("内部エラー: 結果が制約を満たしません: " + "; ".join(verdict.problems[:3]), 70)
-        _write_atomic(Path(args.out), result_bytes(instance, allocation))
+        _write_atomic(Path(args.out), format_result(instance, allocation).encode("utf-8"))
         if args.explain:
             doc = as_json(explain(instance, allocation))
             _write_atomic(Path(args.explain), json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
