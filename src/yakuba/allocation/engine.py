@@ -117,6 +117,21 @@ class State:
                 pushed.append((loser, lost))
         return pushed
 
+    def load(self, allocation: list[str | None]) -> None:
+        """Take an allocation's outcomes (each household's option, found by its members' places)."""
+        for h, household in enumerate(self.instance.households):
+            self.withdraw(h)
+            held = tuple(allocation[c] for c in household.members)
+            for i, option in enumerate(household.options):
+                if option == held:
+                    self.take(h, i)
+                    break
+
+    def admitted_above(self, h: int, cls: ClassId, worst: Key) -> int:
+        """m of §7.2: children of other households admitted in the class ranking above `worst`."""
+        taken = self.admitted.get(cls, ())
+        return bisect.bisect_left(taken, worst) - self._own_above(h, _Group(cls, (), worst))
+
     def allocation(self) -> list[str | None]:
         out: list[str | None] = [None] * len(self.instance.children)
         for h, option in zip(self.instance.households, self.choice):
@@ -132,6 +147,8 @@ class EngineResult:
     rounds: int
     converged: bool
     """True when the last scan found no household that could improve (a stable allocation)."""
+    restless: frozenset[int] = frozenset()
+    """Households that still wanted to move in the last rounds (where a cycle lives)."""
 
 
 def _cascade(state: State, queue: deque[int], start: list[int]) -> None:
@@ -177,6 +194,7 @@ def stable_allocation(instance: Instance, *, max_rounds: int = 200,
     # deferred acceptance does not depend on it anyway.
     queue: deque[int] = deque(sorted(range(n), key=lambda h: min(instance.households[h].members)))
     rounds = 0
+    restless: set[int] = set()
     while True:
         _cascade(state, queue, start)
         rounds += 1
@@ -185,8 +203,10 @@ def stable_allocation(instance: Instance, *, max_rounds: int = 200,
             progress(rounds, len(better))
         if not better:
             return EngineResult(state.allocation(), rounds, True)
+        if rounds > max_rounds - 10:
+            restless.update(h for h, _ in better)
         if rounds >= max_rounds:
-            return EngineResult(state.allocation(), rounds, False)
+            return EngineResult(state.allocation(), rounds, False, frozenset(restless))
         for h, i in better:
             start[h] = i
             queue.append(h)

@@ -7,12 +7,21 @@ above h's lowest child there". The count of children of other households ranking
 read off a running sum over each class's applicants sorted by priority, so the model grows with
 the number of (child, class) pairs, not with their square.
 
-Solved with one worker and a fixed seed: the same input gives the same result.
+`solve` can work on a region: only the households in `free` may change, every other household
+keeps its outcome in `base`. The model then holds only the classes that free households can use,
+and the households that apply to them; a class outside the region has a fixed occupancy, so its
+part of a stability condition is a constant. Whatever the region finds is stable as a whole,
+because no household outside it sees any class change.
+
+Solved with one worker, a fixed seed and a deterministic time limit: the same input gives the
+same result on any machine.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from typing import Collection
 
 from ortools.sat.python import cp_model
 
@@ -26,41 +35,60 @@ ClassId = tuple[str, int]
 class ExactResult:
     allocation: list[str | None] | None
     status: str
-    """"optimal" (proved), "feasible" (time limit), "infeasible" (no stable allocation), "unknown"."""
+    """"optimal" (proved), "feasible" (limit reached), "infeasible" (none exists), "unknown"."""
     admitted: int
     blocking: int
 
 
 def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None] | None = None,
-          effort: float = 60.0) -> ExactResult:
-    """Most children admitted among stable allocations (stable_only), or else the allocation with
-    the fewest blocking coalitions and then the most children admitted."""
-    state = State(instance)  # for its per-option class groups
-    model = cp_model.CpModel()
+          effort: float = 60.0, free: Collection[int] | None = None,
+          base: list[str | None] | None = None) -> ExactResult:
+    """Most children admitted among stable allocations (stable_only), or else the fewest blocking
+    coalitions and then the most children admitted — over the whole instance, or, with `free`
+    and `base`, over the allocations that differ from `base` only for the free households."""
+    state = State(instance)
     households = instance.households
-    x = [[model.new_bool_var(f"x{h}_{i}") for i in range(len(hh.options))] for h, hh in enumerate(households)]
-    for h, hh in enumerate(households):
-        if hh.may_be_unplaced:
+    if free is None:
+        free_set = set(range(len(households)))
+        region: set[ClassId] | None = None
+        involved = sorted(free_set)
+    else:
+        assert base is not None
+        state.load(base)
+        free_set = set(free)
+        region = {g.cls for h in free_set for groups in state.groups[h] for g in groups}
+        involved = sorted(h for h in range(len(households))
+                          if h in free_set or any(g.cls in region for groups in state.groups[h] for g in groups))
+
+    model = cp_model.CpModel()
+    x: dict[int, list] = {h: [model.new_bool_var(f"x{h}_{i}") for i in range(len(households[h].options))] for h in involved}
+    for h in involved:
+        if h not in free_set:  # keeps its outcome
+            for i, var in enumerate(x[h]):
+                model.add(var == (1 if state.choice[h] == i else 0))
+        elif households[h].may_be_unplaced:
             model.add_at_most_one(x[h])
         else:
             model.add_exactly_one(x[h])
 
-    # Applicants of each class, sorted by priority, with the options that place each of them there.
+    def in_region(cls: ClassId) -> bool:
+        return region is None or cls in region
+
     applicants: dict[ClassId, dict[tuple, list]] = {}
-    for h, hh in enumerate(households):
+    for h in involved:
         for i, groups in enumerate(state.groups[h]):
             for g in groups:
-                per_key = applicants.setdefault(g.cls, {})
-                for key in g.keys:
-                    per_key.setdefault(key, []).append(x[h][i])
-    # prefix[cls][r]: children admitted in the class among its r highest-ranked applicants.
+                if in_region(g.cls):
+                    per_key = applicants.setdefault(g.cls, {})
+                    for key in g.keys:
+                        per_key.setdefault(key, []).append(x[h][i])
     rank: dict[ClassId, dict[tuple, int]] = {}
     prefix: dict[ClassId, list] = {}
     for cls, per_key in applicants.items():
         seats = instance.seats(*cls)
         keys = sorted(per_key)
         rank[cls] = {k: r for r, k in enumerate(keys)}
-        sums = [0]
+        sums: list = [0]
         for r, key in enumerate(keys):
             v = model.new_int_var(0, min(seats, r + 1), f"p{cls[0]}_{cls[1]}_{r}")
             model.add(v == sums[-1] + sum(per_key[key]))
@@ -69,26 +97,35 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
         prefix[cls] = sums
 
     blocking_vars = []
-    for h, hh in enumerate(households):
+    for h in involved:
+        # The household's own children per class, option by option (none for a single child:
+        # its options all use different classes).
+        own_by_class: dict[ClassId, list[tuple[int, tuple]]] = {}
+        if len(households[h].members) > 1:
+            for j, ogs in enumerate(state.groups[h]):
+                for og in ogs:
+                    own_by_class.setdefault(og.cls, []).append((j, og.keys))
         for i, groups in enumerate(state.groups[h]):
             full = []
-            always_closed = False
+            closed = False
             for g in groups:
                 seats = instance.seats(*g.cls)
-                need = seats - len(g.keys) + 1  # m ≥ need means the class is closed to h
+                need = seats - len(g.keys) + 1  # m ≥ need: the class is closed to h
                 if need <= 0:
-                    always_closed = True  # more children than seats: h can never take option i
+                    closed = True  # more children than seats
                     break
+                if not in_region(g.cls):
+                    if state.admitted_above(h, g.cls, g.worst) >= need:
+                        closed = True  # a fixed class, full above h's children
+                        break
+                    continue
                 above = prefix[g.cls][rank[g.cls][g.worst]]
-                own = [
-                    sum(1 for k in og.keys if k < g.worst) * x[h][j]
-                    for j, ogs in enumerate(state.groups[h]) for og in ogs
-                    if og.cls == g.cls and any(k < g.worst for k in og.keys)
-                ]
+                own = [n * x[h][j] for j, keys in own_by_class.get(g.cls, ())
+                       if (n := bisect.bisect_left(keys, g.worst))]
                 b = model.new_bool_var(f"f{h}_{i}_{g.cls[0]}_{g.cls[1]}")
                 model.add(above - sum(own) >= need).only_enforce_if(b)
                 full.append(b)
-            if always_closed:
+            if closed:
                 continue
             terms = x[h][: i + 1] + full
             if stable_only:
@@ -100,35 +137,36 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
 
     admitted = sum(
         sum(1 for f in option if f is not None) * x[h][i]
-        for h, hh in enumerate(households) for i, option in enumerate(hh.options)
+        for h in involved for i, option in enumerate(households[h].options)
     )
-    n_children = len(instance.children)
     if stable_only:
         model.maximize(admitted)
     else:
-        model.minimize((n_children + 1) * sum(blocking_vars) - admitted)
+        model.minimize((len(instance.children) + 1) * sum(blocking_vars) - admitted)
 
-    if hint is not None:
-        for h, hh in enumerate(households):
-            held = tuple(hint[c] for c in hh.members)
-            for i, option in enumerate(hh.options):
+    start = hint if hint is not None else base
+    if start is not None:
+        for h in involved:
+            held = tuple(start[c] for c in households[h].members)
+            for i, option in enumerate(households[h].options):
                 model.add_hint(x[h][i], option == held)
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    # A deterministic time limit: the same input stops at the same point on any machine.
     solver.parameters.max_deterministic_time = effort
     status = solver.solve(model)
     names = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible"}
     name = names.get(status, "unknown")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return ExactResult(None, name, 0, 0)
-    out: list[str | None] = [None] * n_children
-    for h, hh in enumerate(households):
-        for i, option in enumerate(hh.options):
+    out = state.allocation() if free is not None else [None] * len(instance.children)
+    for h in involved:
+        for member in households[h].members:
+            out[member] = None
+        for i, option in enumerate(households[h].options):
             if solver.boolean_value(x[h][i]):
-                for member, facility in zip(hh.members, option):
+                for member, facility in zip(households[h].members, option):
                     out[member] = facility
     blocking = sum(1 for b in blocking_vars if solver.boolean_value(b))
     return ExactResult(out, name, sum(f is not None for f in out), blocking)
