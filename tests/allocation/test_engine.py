@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.allocation.strategies import example_9, instances, random_instance
 from yakuba.allocation import brute
@@ -69,3 +70,26 @@ def test_it_is_stable_on_larger_random_instances(seed: int) -> None:
     assert verdict.valid, verdict.problems[:3]
     if result.converged:
         assert verdict.stable
+
+
+@FAST
+@given(instances(max_children=6, max_facilities=3), st.data())
+def test_a_region_search_keeps_the_rest_and_returns_only_stable_allocations(instance, data) -> None:  # type: ignore[no-untyped-def]
+    from yakuba.allocation import exact
+
+    valid = list(brute.enumerate_allocations(instance))
+    base = list(data.draw(st.sampled_from(valid)))
+    # The region must hold every household that blocks in the base (the engine's restless set
+    # does): the others are then untouched and stay unblocked.
+    blocking_ids = {c.household for c in check(instance, base).blocking}
+    free = data.draw(st.sets(st.integers(0, len(instance.households) - 1)))
+    free |= {h for h, hh in enumerate(instance.households) if hh.id in blocking_ids}
+    result = exact.solve(instance, stable_only=True, base=base, free=free, effort=5.0)
+    stable_here = [a for a in brute.stable_allocations(instance)
+                   if all(a[c] == base[c] for h, hh in enumerate(instance.households) if h not in free for c in hh.members)]
+    if result.allocation is None:
+        assert result.status == "infeasible" and not stable_here
+    else:
+        assert check(instance, result.allocation).stable
+        assert list(result.allocation) in [list(a) for a in stable_here]
+        assert result.admitted == max(sum(f is not None for f in a) for a in stable_here)

@@ -20,6 +20,10 @@ class Outcome:
     rounds: int
 
 
+WHOLE_SEARCH_OPTIONS = 20_000
+"""Up to this many household options, the fewest-blocking search covers the whole instance."""
+
+
 def _singles_only(instance: Instance) -> bool:
     return all(len(h.members) == 1 for h in instance.households)
 
@@ -43,32 +47,55 @@ def allocate(instance: Instance, *, effort: float = 60.0,
         return Outcome(fast.allocation, True, best.status == "optimal", "deferred acceptance (certified by CP-SAT)"
                        if best.status == "optimal" else "deferred acceptance", fast.rounds)
     progress("安定化しない部分を CP-SAT で解いています (solving the restless region with CP-SAT)")
-    found = _stabilise_regions(instance, fast, effort)
+    found, none_exists = _stabilise_regions(instance, fast, effort)
     if found is not None:
         progress("最大性を CP-SAT で確認しています (certifying with CP-SAT)")
         best = exact.solve(instance, stable_only=True, hint=found, effort=effort)
         if best.allocation is not None and best.admitted > sum(f is not None for f in found):
             found = best.allocation
         return Outcome(found, True, best.status == "optimal", "deferred acceptance + CP-SAT", fast.rounds)
-    progress("安定な割当てがないため、阻止連合が最少の割当てを探しています (fewest blocking coalitions)")
-    least = exact.solve(instance, stable_only=False, hint=fast.allocation, effort=effort)
-    allocation = least.allocation if least.allocation is not None else fast.allocation
-    return Outcome(allocation, False, False, "CP-SAT (fewest blocking coalitions)", fast.rounds)
+    progress("安定な割当てがないため、阻止連合の少ない割当てを探しています (fewer blocking coalitions)")
+    allocation = _fewest_blocking(instance, fast, effort)
+    why = "no stable allocation exists (proved)" if none_exists else "no stable allocation found within the effort limit"
+    return Outcome(allocation, False, False, f"CP-SAT ({why}; fewest blocking coalitions searched)", fast.rounds)
 
 
-def _stabilise_regions(instance: Instance, fast: engine.EngineResult, effort: float) -> list[str | None] | None:
-    """Free the households that kept moving, then their neighbours, … until CP-SAT finds a
-    stable allocation that keeps everyone else as they are (None: no stable allocation)."""
-    free = set(fast.restless)
-    everyone = set(range(len(instance.households)))
+def _stabilise_regions(instance: Instance, fast: engine.EngineResult,
+                       effort: float) -> tuple[list[str | None] | None, bool]:
+    """CP-SAT on the households that kept moving (everyone else keeps their outcome); if that
+    region has no stable completion, on the whole instance. Returns (a stable allocation or
+    None, whether CP-SAT proved that none exists)."""
+    if fast.restless:
+        local = exact.solve(instance, stable_only=True, base=fast.allocation, free=fast.restless,
+                            hint=fast.allocation, effort=effort)
+        if local.allocation is not None:
+            return local.allocation, False
+    whole = exact.solve(instance, stable_only=True, hint=fast.allocation, effort=effort)
+    return whole.allocation, whole.status == "infeasible"
+
+
+def _fewest_blocking(instance: Instance, fast: engine.EngineResult, effort: float) -> list[str | None]:
+    """No stable allocation exists: fewer blocking coalitions around the restless households.
+
+    The search frees those households and every household that applies to a class they use; it
+    is not proved to be the global minimum (that is a much harder problem), and says so.
+    """
+    from yakuba.allocation.check import check
+
     state = engine.State(instance)
     state.load(fast.allocation)
-    while True:
-        result = exact.solve(instance, stable_only=True, base=fast.allocation, free=free if free != everyone else None,
-                             hint=fast.allocation, effort=effort)
-        if result.allocation is not None:
-            return result.allocation
-        if free == everyone:
-            return None
-        region = {g.cls for h in free for groups in state.groups[h] for g in groups}
-        free = {h for h in everyone if h in free or any(g.cls in region for groups in state.groups[h] for g in groups)}
+    region = {g.cls for h in fast.restless for groups in state.groups[h] for g in groups}
+    free = {h for h in range(len(instance.households))
+            if h in fast.restless or any(g.cls in region for groups in state.groups[h] for g in groups)}
+    if sum(len(h.options) for h in instance.households) <= WHOLE_SEARCH_OPTIONS:
+        free = None  # small enough to search everything: the result is then the true minimum
+    candidates = [fast.allocation]
+    local = exact.solve(instance, stable_only=False, base=fast.allocation, free=free, hint=fast.allocation, effort=effort)
+    if local.allocation is not None:
+        candidates.append(local.allocation)
+
+    def score(a: list[str | None]) -> tuple[int, int]:
+        verdict = check(instance, a)
+        return (len(verdict.blocking) if verdict.valid else 10**9, -verdict.admitted)
+
+    return min(candidates, key=score)

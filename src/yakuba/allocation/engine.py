@@ -194,7 +194,9 @@ def stable_allocation(instance: Instance, *, max_rounds: int = 200,
     # deferred acceptance does not depend on it anyway.
     queue: deque[int] = deque(sorted(range(n), key=lambda h: min(instance.households[h].members)))
     rounds = 0
+    first_seen: dict[int, int] = {}
     restless: set[int] = set()
+    stop_at: int | None = None
     while True:
         _cascade(state, queue, start)
         rounds += 1
@@ -203,9 +205,15 @@ def stable_allocation(instance: Instance, *, max_rounds: int = 200,
             progress(rounds, len(better))
         if not better:
             return EngineResult(state.allocation(), rounds, True)
-        if rounds > max_rounds - 10:
+        # The same state again means the best responses go round in a cycle: go once more round
+        # it to collect the households that keep moving, then stop.
+        signature = hash(tuple(state.choice))
+        if stop_at is None and signature in first_seen:
+            stop_at = rounds + (rounds - first_seen[signature])
+        first_seen.setdefault(signature, rounds)
+        if stop_at is not None or rounds > max_rounds - 10:
             restless.update(h for h, _ in better)
-        if rounds >= max_rounds:
+        if rounds >= max_rounds or (stop_at is not None and rounds >= stop_at):
             return EngineResult(state.allocation(), rounds, False, frozenset(restless))
         for h, i in better:
             start[h] = i

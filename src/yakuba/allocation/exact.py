@@ -45,7 +45,12 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
           base: list[str | None] | None = None) -> ExactResult:
     """Most children admitted among stable allocations (stable_only), or else the fewest blocking
     coalitions and then the most children admitted — over the whole instance, or, with `free`
-    and `base`, over the allocations that differ from `base` only for the free households."""
+    and `base`, over the allocations that differ from `base` only for the free households.
+
+    With a region, every household that blocks in `base` must be in `free` (the engine's
+    restless households are): households outside the region's classes are not modelled, which
+    is right only because nothing they could use changes and they did not block before.
+    """
     state = State(instance)
     households = instance.households
     if free is None:
