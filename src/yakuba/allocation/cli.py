@@ -97,8 +97,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.mode == "sequential":
         diff = compare(instance, stable.allocation, allocation)
         console.print(f"安定割当てとの比較: 安定割当ての方が良い {len(diff.better)} 人 / 悪い {len(diff.worse)} 人 / 同じ {diff.same} 人")
+    from yakuba.allocation.check import describe
+
     for coalition in verdict.blocking[:50]:
-        print(f"blocking: {coalition}", file=sys.stderr)
+        print(f"blocking: {describe(instance, coalition)}", file=sys.stderr)
     if verdict.blocking:
         return EXIT_UNSTABLE
     return EXIT_STABLE
@@ -121,8 +123,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"NG: 割当てが制約を満たしません ({len(verdict.problems)} 件) / invalid allocation")
         return EXIT_INVALID
     if verdict.blocking:
+        from yakuba.allocation.check import describe
+
         for coalition in verdict.blocking[:50]:
-            print(f"blocking: {coalition}", file=sys.stderr)
+            print(f"blocking: {describe(instance, coalition)}", file=sys.stderr)
         print(f"NG: 安定ではありません: 阻止連合 {len(verdict.blocking)} / not stable")
         return EXIT_UNSTABLE
     print(f"OK: 有効で安定な割当てです (valid and stable): 決定 {verdict.admitted} 人, 保留 {verdict.waiting} 人")
