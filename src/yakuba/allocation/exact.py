@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from yakuba.allocation.engine import State
 from yakuba.allocation.model import Instance
@@ -96,7 +97,7 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
         sums: list = [0]
         for r, key in enumerate(keys):
             v = model.new_int_var(0, min(seats, r + 1), f"p{cls[0]}_{cls[1]}_{r}")
-            model.add(v == sums[-1] + sum(per_key[key]))
+            model.add(LinearExpr.sum([sums[-1], *per_key[key]]) == v)
             sums.append(v)
         model.add(sums[-1] <= seats)  # capacity
         prefix[cls] = sums
@@ -125,10 +126,14 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
                         break
                     continue
                 above = prefix[g.cls][rank[g.cls][g.worst]]
-                own = [n * x[h][j] for j, keys in own_by_class.get(g.cls, ())
+                own = [(x[h][j], n) for j, keys in own_by_class.get(g.cls, ())
                        if (n := bisect.bisect_left(keys, g.worst))]
                 b = model.new_bool_var(f"f{h}_{i}_{g.cls[0]}_{g.cls[1]}")
-                model.add(above - sum(own) >= need).only_enforce_if(b)
+                if own:
+                    taken = LinearExpr.weighted_sum([v for v, _ in own], [n for _, n in own])
+                    model.add(above - taken >= need).only_enforce_if(b)
+                else:
+                    model.add(above >= need).only_enforce_if(b)
                 full.append(b)
             if closed:
                 continue
@@ -140,14 +145,13 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
                 model.add_bool_or(terms + [blocked])
                 blocking_vars.append(blocked)
 
-    admitted = sum(
-        sum(1 for f in option if f is not None) * x[h][i]
-        for h in involved for i, option in enumerate(households[h].options)
-    )
+    terms = [(x[h][i], sum(1 for f in option if f is not None))
+             for h in involved for i, option in enumerate(households[h].options)]
+    admitted = LinearExpr.weighted_sum([v for v, _ in terms], [n for _, n in terms])
     if stable_only:
         model.maximize(admitted)
     else:
-        model.minimize((len(instance.children) + 1) * sum(blocking_vars) - admitted)
+        model.minimize((len(instance.children) + 1) * LinearExpr.sum(blocking_vars) - admitted)
 
     start = hint if hint is not None else base
     if start is not None:
