@@ -125,7 +125,10 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
                         closed = True  # a fixed class, full above h's children
                         break
                     continue
-                above = prefix[g.cls][rank[g.cls][g.worst]]
+                r = rank[g.cls][g.worst]
+                if r < need:
+                    continue  # fewer applicants rank above h's children than could close the class
+                above = prefix[g.cls][r]
                 own = [(x[h][j], n) for j, keys in own_by_class.get(g.cls, ())
                        if (n := bisect.bisect_left(keys, g.worst))]
                 b = model.new_bool_var(f"f{h}_{i}_{g.cls[0]}_{g.cls[1]}")
@@ -158,7 +161,8 @@ def solve(instance: Instance, *, stable_only: bool = True, hint: list[str | None
         for h in involved:
             held = tuple(start[c] for c in households[h].members)
             for i, option in enumerate(households[h].options):
-                model.add_hint(x[h][i], option == held)
+                if option == held:
+                    model.add_hint(x[h][i], True)
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
