@@ -1,0 +1,31 @@
+"""Pure cores never import Django: every module of each, imported in a fresh interpreter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PURE_CORES = ["yakuba.privacy", "yakuba.allocation"]
+
+SCRIPT = """
+import importlib, pkgutil, sys
+core = importlib.import_module(sys.argv[1])
+names = [m.name for m in pkgutil.walk_packages(core.__path__, core.__name__ + ".")]
+for name in names:
+    importlib.import_module(name)
+loaded = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))
+assert not loaded, loaded
+print(len(names))
+"""
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("core", PURE_CORES)
+def test_a_pure_core_imports_without_django(core: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    result = subprocess.run([sys.executable, "-c", SCRIPT, core], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) >= 5
