@@ -20,9 +20,9 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
-from yakuba.allocation.model import Allocation, Instance
+from yakuba.allocation.model import Instance
 
 Key = tuple[int, int, int]
 ClassId = tuple[str, int]
@@ -171,11 +171,11 @@ def _cascade(state: State, queue: deque[int], start: list[int]) -> None:
             queue.append(loser)
 
 
-def improvers(state: State, households: Iterable[int] | None = None) -> list[tuple[int, int]]:
+def improvers(state: State) -> list[tuple[int, int]]:
     """(household, best option it could take now) for every household that could do better."""
     out = []
     inst = state.instance
-    for h in households if households is not None else range(len(inst.households)):
+    for h in range(len(inst.households)):
         limit = state.choice[h] if state.choice[h] is not None else len(inst.households[h].options)
         for i in range(limit):
             if state.fits(h, i):

@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterable, Sequence, Union
+from typing import IO, Iterable, Union
 
 from .errors import InputError, Problems
 from .model import AGES, Allocation, Child, CombinationRow, Facility, Household, Instance

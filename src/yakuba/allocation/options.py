@@ -73,7 +73,6 @@ def pattern_options(members: Sequence[Child], pattern: int) -> tuple[Assignment,
     """§5.3: candidates filtered by the sibling pattern, ordered by keys 1–5, "stay" last."""
     if pattern not in PATTERNS:
         raise ValueError(f"sibling pattern must be 1–7, not {pattern!r}")
-    n = len(members)
     R = NOT_NEWLY_PLACED_RANK
     currents: Assignment = tuple(c.current for c in members)
     stay = currents  # every transfer applicant stays, the others are not admitted
