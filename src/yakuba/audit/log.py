@@ -106,22 +106,19 @@ def verify(progress: Callable[[int, int], None] | None = None) -> Verification:
     total = AuditEntry.objects.count()
     head = ChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, None)
+    last: list[ChainEntry] = []
 
     def counted() -> Iterator[ChainEntry]:
-        last: ChainEntry | None = None
         for i, entry in enumerate(_entries(), start=1):
-            last = entry
+            last[:] = [entry]
             if progress is not None and (i % 500 == 0 or i == total):
                 progress(i, total)
             yield entry
-        counted.last = last  # type: ignore[attr-defined]
 
-    counted.last = None  # type: ignore[attr-defined]
     verdict = verify_chain(counted(), get_keyring().audit_key())
     if verdict.ok and head is not None:
-        last = counted.last  # type: ignore[attr-defined]
-        last_seq = last.seq if last else 0
-        last_hash = last.hash if last else head_hash
+        last_seq = last[0].seq if last else 0
+        last_hash = last[0].hash if last else head_hash
         if last_seq != head_seq or last_hash != head_hash:
             verdict = ChainVerdict(
                 ok=False, checked=verdict.checked, first_broken=min(last_seq, head_seq) + 1,
