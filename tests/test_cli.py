@@ -100,3 +100,13 @@ def test_bad_input_gets_one_line_and_no_traceback(demo: Path) -> None:
     result = run(["privacy", "verify-certificate", str(demo / "garbage.json")], demo)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_reset_starts_clean(tmp_path: Path) -> None:
+    assert run(["demo", "--no-serve", "--logins-json", str(tmp_path / "a.json")], tmp_path).returncode == 0
+    reset = run(["demo", "--no-serve", "--reset", "--logins-json", str(tmp_path / "b.json")], tmp_path)
+    assert reset.returncode == 0, reset.stderr
+    first = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    second = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert [x["password"] for x in first] != [x["password"] for x in second]  # new city, new logins
+    assert run(["audit", "verify"], tmp_path).returncode == 0

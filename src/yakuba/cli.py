@@ -57,11 +57,9 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | Non
 # --- demo, serve, worker ------------------------------------------------------------------------
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from yakuba.site.config import data_dir
+    from yakuba.site.config import data_dir, reset_data_dir
 
     if args.reset:
-        from yakuba.demo import reset_data_dir
-
         reset_data_dir(data_dir())
     _django()
     from django.core.management import call_command

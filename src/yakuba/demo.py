@@ -12,7 +12,6 @@ import json
 import os
 import random
 import secrets
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -72,18 +71,6 @@ def demo_applicants(n: int = 24, seed: int = 20261126) -> list[dict]:
             "wishes": [f"N{rng.randrange(1, 12):03d}" for _ in range(3)],
         })
     return rows
-
-
-def reset_data_dir(path: Path) -> None:
-    """`--reset`: remove the demo's database, files and keys (only inside the data directory)."""
-    if not path.exists():
-        return
-    for name in ("yakuba.sqlite3", "yakuba.sqlite3-wal", "yakuba.sqlite3-shm", "files", "keys", "demo-logins.json", "static"):
-        target = path / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
 
 
 def _logins_path() -> Path:

@@ -6,6 +6,7 @@ Pure: no Django import, so the CLI can use it before Django is set up.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -29,3 +30,15 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def reset_data_dir(path: Path) -> None:
+    """`--reset`: remove the demo's database, files and keys (only inside the data directory)."""
+    if not path.exists():
+        return
+    for name in ("yakuba.sqlite3", "yakuba.sqlite3-wal", "yakuba.sqlite3-shm", "files", "keys", "demo-logins.json", "static"):
+        target = path / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
