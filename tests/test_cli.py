@@ -110,3 +110,15 @@ def test_demo_reset_starts_clean(tmp_path: Path) -> None:
     second = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert [x["password"] for x in first] != [x["password"] for x in second]  # new city, new logins
     assert run(["audit", "verify"], tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["privacy", "verify-certificate", "/nonexistent/cert.json"],
+    ["package", "receipt", "/nonexistent/receipt.json"],
+    ["package", "verify", "/nonexistent/p.yakuba", "--as", "kodomo"],
+    ["package", "create", "--from", "vendor-entry", "--to", "kodomo", "--out", "/tmp/x.yakuba", "--passphrase-file", "/nonexistent/pass", "/etc/hostname"],
+])
+def test_a_missing_file_is_one_line_not_a_traceback(demo: Path, args: list[str]) -> None:
+    result = run(args, demo)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

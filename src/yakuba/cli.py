@@ -386,6 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.fn(args) or 0)
     except PrivacyError as exc:
         return _fail(str(exc), exc.exit_code)
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        where = exc.filename if exc.filename is not None else ""
+        return _fail(f"ファイルを読み書きできません (cannot read or write): {where}: {exc.strerror or exc}")
     except KeyboardInterrupt:
         return 130
 
