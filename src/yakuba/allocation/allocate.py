@@ -40,38 +40,47 @@ def allocate(instance: Instance, *, effort: float = 60.0,
         return Outcome(fast.allocation, True, True, "deferred acceptance", fast.rounds)
     if fast.converged:
         progress("きょうだいを含むため、最大性を CP-SAT で確認しています (certifying with CP-SAT)")
-        best = exact.solve(instance, stable_only=True, hint=fast.allocation, effort=effort)
-        admitted = sum(f is not None for f in fast.allocation)
-        if best.allocation is not None and best.admitted > admitted:
-            return Outcome(best.allocation, True, best.status == "optimal", "deferred acceptance + CP-SAT", fast.rounds)
-        return Outcome(fast.allocation, True, best.status == "optimal", "deferred acceptance (certified by CP-SAT)"
-                       if best.status == "optimal" else "deferred acceptance", fast.rounds)
+        allocation, proved, improved = _largest(instance, fast.allocation, effort)
+        method = "deferred acceptance + CP-SAT" if improved else (
+            "deferred acceptance (certified by CP-SAT)" if proved else "deferred acceptance")
+        return Outcome(allocation, True, proved, method, fast.rounds)
     progress("安定化しない部分を CP-SAT で解いています (solving the restless region with CP-SAT)")
-    found, none_exists = _stabilise_regions(instance, fast, effort)
+    found, whole_status = _stabilise_regions(instance, fast, effort)
     if found is not None:
+        if whole_status == "optimal":  # already the largest: the whole-instance search maximised it
+            return Outcome(found, True, True, "deferred acceptance + CP-SAT", fast.rounds)
         progress("最大性を CP-SAT で確認しています (certifying with CP-SAT)")
-        best = exact.solve(instance, stable_only=True, hint=found, effort=effort)
-        if best.allocation is not None and best.admitted > sum(f is not None for f in found):
-            found = best.allocation
-        return Outcome(found, True, best.status == "optimal", "deferred acceptance + CP-SAT", fast.rounds)
+        allocation, proved, _ = _largest(instance, found, effort)
+        return Outcome(allocation, True, proved, "deferred acceptance + CP-SAT", fast.rounds)
+    none_exists = whole_status == "infeasible"
     progress("安定な割当てがないため、阻止連合の少ない割当てを探しています (fewer blocking coalitions)")
     allocation = _fewest_blocking(instance, fast, effort)
     why = "no stable allocation exists (proved)" if none_exists else "no stable allocation found within the effort limit"
     return Outcome(allocation, False, False, f"CP-SAT ({why}; fewest blocking coalitions searched)", fast.rounds)
 
 
+def _largest(instance: Instance, stable: list[str | None], effort: float) -> tuple[list[str | None], bool, bool]:
+    """CP-SAT over the whole instance, hinted with a stable allocation: (the largest stable
+    allocation found, whether it is proved the largest, whether it admits more than `stable`)."""
+    best = exact.solve(instance, stable_only=True, hint=stable, effort=effort)
+    proved = best.status == "optimal"
+    if best.allocation is not None and best.admitted > sum(f is not None for f in stable):
+        return best.allocation, proved, True
+    return stable, proved, False
+
+
 def _stabilise_regions(instance: Instance, fast: engine.EngineResult,
-                       effort: float) -> tuple[list[str | None] | None, bool]:
+                       effort: float) -> tuple[list[str | None] | None, str | None]:
     """CP-SAT on the households that kept moving (everyone else keeps their outcome); if that
     region has no stable completion, on the whole instance. Returns (a stable allocation or
-    None, whether CP-SAT proved that none exists)."""
+    None, the whole-instance search's status, or None when the region sufficed)."""
     if fast.restless:
         local = exact.solve(instance, stable_only=True, base=fast.allocation, free=fast.restless,
                             hint=fast.allocation, effort=effort)
         if local.allocation is not None:
-            return local.allocation, False
+            return local.allocation, None
     whole = exact.solve(instance, stable_only=True, hint=fast.allocation, effort=effort)
-    return whole.allocation, whole.status == "infeasible"
+    return whole.allocation, whole.status
 
 
 def _fewest_blocking(instance: Instance, fast: engine.EngineResult, effort: float) -> list[str | None]:
