@@ -145,6 +145,17 @@ def _parse(name: str, text: str) -> object:
     raise KeyringError(f"鍵束に不明なファイル {name} があります", where=name)
 
 
+def _make_directory(directory: Path) -> None:
+    """The keyring's folder, private to its owner (0700), created if missing."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(directory, 0o700)
+    except OSError as exc:
+        raise KeyringError(
+            f"鍵束のディレクトリ {directory} を作成できません", where=str(directory), detail=str(exc)
+        ) from exc
+
+
 class Keyring:
     """An installation's keys. ``Keyring(directory)`` opens an existing keyring;
     ``Keyring.open(directory, create=True)`` also creates one on first use."""
@@ -190,13 +201,7 @@ class Keyring:
 
     @staticmethod
     def _create(directory: Path) -> None:
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(directory, 0o700)
-        except OSError as exc:
-            raise KeyringError(
-                f"鍵束のディレクトリ {directory} を作成できません", where=str(directory), detail=str(exc)
-            ) from exc
+        _make_directory(directory)
         for name in os.listdir(directory):
             if not (name in (*_FIXED, CURRENT) or _MASTER.match(name) or name.startswith(".")):
                 raise KeyringError(
@@ -426,13 +431,7 @@ class Keyring:
             _parse(name, text)  # refuses unknown names (no path tricks) and bad content
         if _master_name(files[CURRENT].strip()) not in files:
             raise KeyringError("鍵束のバックアップに現在のマスター鍵がありません", where=CURRENT)
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(directory, 0o700)
-        except OSError as exc:
-            raise KeyringError(
-                f"鍵束のディレクトリ {directory} を作成できません", where=str(directory), detail=str(exc)
-            ) from exc
+        _make_directory(directory)
         for name, text in files.items():
             if name != CURRENT:
                 write_bytes_atomic(directory / name, text.encode("ascii"))
