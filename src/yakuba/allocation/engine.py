@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from yakuba.allocation.model import Instance
 
@@ -28,13 +28,37 @@ Key = tuple[int, int, int]
 ClassId = tuple[str, int]
 
 
-@dataclass(frozen=True)
-class _Group:
-    """The children an option places in one class: their count and the lowest-ranked one's key."""
+class _Group(NamedTuple):
+    """The children an option places in one class: their keys (sorted) and the lowest-ranked
+    one's. A named tuple: there are one or more per option, and options number in the 100,000s."""
 
     cls: ClassId
     keys: tuple[Key, ...]
     worst: Key
+
+
+def option_groups(inst: Instance) -> list[list[tuple[_Group, ...]]]:
+    """Per household, per option, the groups it places in each class. Computed once per
+    instance (every `State` of it shares the lists, which nobody changes)."""
+    cached = inst.cache.get("option_groups")
+    if cached is not None:
+        return cached
+    out = []
+    priority = inst.priority
+    for h in inst.households:
+        per_option = []
+        for option in h.options:
+            by_class: dict[ClassId, list[Key]] = {}
+            for member, facility in zip(h.members, option):
+                if facility is None:
+                    continue
+                by_class.setdefault((facility, inst.children[member].age), []).append(priority(member, facility))
+            per_option.append(tuple(
+                _Group(cls, tuple(sorted(keys)), max(keys)) for cls, keys in sorted(by_class.items())
+            ))
+        out.append(per_option)
+    inst.cache["option_groups"] = out
+    return out
 
 
 @dataclass
@@ -48,22 +72,8 @@ class State:
     """The option index each household holds, or None."""
 
     def __post_init__(self) -> None:
-        inst = self.instance
-        self.choice = [None] * len(inst.households)
-        self.groups = []
-        for h in inst.households:
-            per_option = []
-            for option in h.options:
-                by_class: dict[ClassId, list[Key]] = {}
-                for member, facility in zip(h.members, option):
-                    if facility is None:
-                        continue
-                    child = inst.children[member]
-                    by_class.setdefault((facility, child.age), []).append(inst.priority(member, facility))
-                per_option.append(tuple(
-                    _Group(cls, tuple(sorted(keys)), max(keys)) for cls, keys in sorted(by_class.items())
-                ))
-            self.groups.append(per_option)
+        self.choice = [None] * len(self.instance.households)
+        self.groups = option_groups(self.instance)
 
     # --- the §7.2 test, with the household's own seats released -------------------------------
 

@@ -38,11 +38,12 @@ class Child:
 
     def points_at(self, facility: str) -> int:
         """The child's points at a facility (§6.2)."""
-        for n, wish in enumerate(self.wishes):
-            if wish == facility:
-                if n < len(self.wish_points) and self.wish_points[n] is not None:
-                    return self.wish_points[n]  # type: ignore[return-value]
-                break
+        if self.wish_points:
+            for n, wish in enumerate(self.wishes):
+                if wish == facility:
+                    if n < len(self.wish_points) and self.wish_points[n] is not None:
+                        return self.wish_points[n]  # type: ignore[return-value]
+                    break
         return self.points
 
     def rank_of(self, facility: str) -> int | None:
@@ -99,6 +100,8 @@ class Instance:
     combinations: tuple[CombinationRow, ...] = ()
     source: Mapping[str, str] = field(default_factory=dict)
     """Which file each table came from, for messages."""
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Derived data the algorithms compute once per instance (never part of its meaning)."""
 
     def __post_init__(self) -> None:
         self._seats: dict[tuple[str, int], int] = {}
