@@ -1,0 +1,159 @@
+"""`yakuba relay pki|serve|send|status|fetch`: the relay (仲介機関) from the command line. No Django.
+
+Errors print one line (`yakuba relay: …`, Japanese then English) and exit 1; `fetch` exits 3
+while the result is not ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Callable
+
+from yakuba.relay.errors import RelayError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+
+
+def _fail(message: str, code: int = EXIT_FAIL) -> int:
+    print(f"yakuba relay: {' '.join(str(message).split())}", file=sys.stderr)
+    return code
+
+
+def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return fn(args)
+        except RelayError as exc:
+            return _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            where = exc.filename if exc.filename is not None else ""
+            return _fail(f"ファイルを読み書きできません (cannot read or write): {where}: {exc.strerror or exc}")
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def _client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from yakuba.relay.client import RelayClient
+
+    return RelayClient(args.url, cert=Path(args.cert), key=Path(args.key), ca=Path(args.ca), retries=args.retries,
+                       timeout=args.timeout)
+
+
+def cmd_pki(args: argparse.Namespace) -> int:
+    from yakuba.relay.certs import make_pki
+
+    pki = make_pki(Path(args.dir), clients=args.client or ["city"])
+    print(f"作成しました (PKI ready): CA {pki.ca}, server {pki.server_cert}")
+    for name in args.client or ["city"]:
+        print(f"  client {name}: {pki.client_cert(name)} / {pki.client_key(name)}")
+    print("秘密鍵 (*.key) は権限 0600 です。ca.key はサーバーにも置かず別に保管してください "
+          "(keep ca.key offline; keys are mode 0600)")
+    return EXIT_OK
+
+
+def _simulated_bank() -> Callable[[bytes], bytes]:
+    try:
+        from yakuba.zengin.bank import simulate
+    except ImportError as exc:
+        raise RelayError(f"銀行シミュレータを読み込めません (cannot import yakuba.zengin.bank.simulate): {exc}") from exc
+    return lambda data: simulate(data)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from yakuba.relay.server import RelayServer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    bank = _simulated_bank() if args.simulate_bank else None
+    server = RelayServer(Path(args.store), cert=Path(args.cert), key=Path(args.key), ca=Path(args.ca),
+                         host=args.host, port=args.port, bank=bank)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    server.start()
+    print(f"yakuba relay: {server.url} で待ち受けています (listening; Ctrl+C で終了)", flush=True)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return EXIT_OK
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    data = Path(args.file).read_bytes()
+    with _client(args) as client:
+        up = client.upload(args.name or Path(args.file).name, data)
+    if up.duplicate:
+        print(f"{up.id} duplicate: 同じファイルは送信済みです。再送しません (already sent: not forwarded again)")
+    else:
+        resumed = " (中断から再開 / resumed)" if up.resumed else ""
+        print(f"{up.id} sent: 送信しました{resumed} ({len(data)} bytes, sha256 {up.sha256})")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        info = client.info(args.id)
+    reason = f" ({info['reason']})" if info.get("reason") else ""
+    print(f"{args.id} {info['status']}{reason}: {info['name']} {info['offset']}/{info['size']} bytes")
+    return EXIT_OK
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from yakuba.relay.media import refuse_removable
+    from yakuba.relay.store import atomic_write
+
+    out = Path(args.out)
+    refuse_removable(out)
+    with _client(args) as client:
+        data = client.wait_result(args.id, timeout=args.wait) if args.wait else client.fetch_result(args.id)
+    if data is None:
+        return _fail(f"結果はまだありません (result not ready yet): {args.id}", EXIT_NOT_READY)
+    atomic_write(out.absolute(), data, mode=0o600)
+    print(f"受け取りました (fetched): {out} ({len(data)} bytes)")
+    return EXIT_OK
+
+
+def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
+    relay = add("relay", "仲介機関: transmit debit files to the banks over mutual TLS (pki, serve, send, status, fetch)",
+                lambda a: 2)
+    relay_sub = relay.add_subparsers(dest="relay_command", metavar="ACTION", required=True)
+
+    def connection(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--url", required=True, help="the relay, https://host:port")
+        p.add_argument("--cert", required=True, help="this sender's client certificate (PEM)")
+        p.add_argument("--key", required=True, help="its private key (PEM)")
+        p.add_argument("--ca", required=True, help="the relay CA certificate (PEM)")
+        p.add_argument("--retries", type=int, default=4, help="retries after a dropped connection (default 4)")
+        p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+
+    p = add("pki", "make a private CA, the server certificate and client certificates in DIR", _guarded(cmd_pki),
+            relay_sub)
+    p.add_argument("dir")
+    p.add_argument("--client", action="append", metavar="NAME", help="a client (sender) name; repeatable (default: city)")
+    p = add("serve", "run the relay until Ctrl+C", _guarded(cmd_serve), relay_sub)
+    p.add_argument("--store", required=True, help="folder for uploads and results (not removable media)")
+    p.add_argument("--cert", required=True, help="server certificate (PEM)")
+    p.add_argument("--key", required=True, help="server key (PEM)")
+    p.add_argument("--ca", required=True, help="CA that signs the client certificates (PEM)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--simulate-bank", action="store_true", help="answer with yakuba.zengin.bank.simulate (tests, demo)")
+    p = add("send", "upload FILE; prints its id and whether it was a duplicate", _guarded(cmd_send), relay_sub)
+    p.add_argument("file")
+    p.add_argument("--name", help="name given to the relay (default: the file's name)")
+    connection(p)
+    p = add("status", "print an upload's status", _guarded(cmd_status), relay_sub)
+    p.add_argument("id")
+    connection(p)
+    p = add("fetch", "write the bank's result of upload ID to --out (exit 3 while not ready)", _guarded(cmd_fetch),
+            relay_sub)
+    p.add_argument("id")
+    p.add_argument("--out", required=True)
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait up to SECONDS for the result")
+    connection(p)
