@@ -12,6 +12,6 @@ def to_wareki(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     era = EraDate.from_date(value).era
-    year = value.year - era.start.year + 1
+    year = value.year - era.since.year + 1
     year_text = "元" if year == 1 else str(year)
     return f"{era.kanji}{year_text}年{value.month}月{value.day}日"
