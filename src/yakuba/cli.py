@@ -372,6 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     from yakuba.allocation.cli import add_parser as add_allocate
 
     add_allocate(sub, add)
+    from yakuba.zengin.cli import add_parser as add_zengin
+    add_zengin(sub, add)
+
+    from yakuba.relay.cli import add_parser as add_relay
+
+    add_relay(sub, add)
 
     p = add("manage", "Django's management commands (migrate, createsuperuser, …)", cmd_manage)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-PURE_CORES = ["yakuba.privacy", "yakuba.allocation"]
+PURE_CORES = ["yakuba.privacy", "yakuba.allocation", "yakuba.relay", "yakuba.zengin"]
 
 SCRIPT = """
 import importlib, pkgutil, sys

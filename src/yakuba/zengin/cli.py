@@ -1,0 +1,211 @@
+"""`yakuba zengin check|show|build|split|merge` (no Django: the codec is a pure core).
+
+The contract is `specs/zengin-cli.md`: exit 0 for a valid file, 1 with one located line on
+stderr otherwise, never a traceback whatever the bytes. `-` reads standard input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+EXIT_OK, EXIT_INVALID = 0, 1
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> int:
+    print(" ".join(str(message).split("\n")), file=sys.stderr)
+    return code
+
+
+def _safe(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Every failure is one line and exit 1: located codec errors, unreadable files, anything else."""
+
+    def run(args: argparse.Namespace) -> int:
+        from yakuba.zengin.errors import ZenginError
+
+        try:
+            return fn(args)
+        except ZenginError as exc:
+            return _fail(str(exc), exc.exit_code)
+        except BrokenPipeError:  # `… | head`: the reader has gone; stop quietly
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            return EXIT_INVALID
+        except OSError as exc:
+            where = exc.filename if exc.filename is not None else ""
+            return _fail(f"ファイルを読み書きできません (cannot read or write): {where}: {exc.strerror or exc}")
+        except MemoryError:
+            return _fail("メモリが足りません (out of memory): use `yakuba zengin check`, which streams")
+        except KeyboardInterrupt:
+            return 130
+        except Exception as exc:  # a bug; the contract still says one line, no traceback
+            return _fail(f"内部エラー (internal error): {type(exc).__name__}: {exc}")
+
+    return run
+
+
+def _open(name: str) -> BinaryIO:
+    if name == "-":
+        return sys.stdin.buffer
+    return open(name, "rb")
+
+
+def _read(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    return Path(name).read_bytes()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else Path("."), prefix=f".{path.name}.",
+                               suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _output(data: bytes, out: str | None) -> None:
+    if out and out != "-":
+        _write_atomic(Path(out), data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from yakuba.zengin.codec import check_stream
+
+    stream = _open(args.file)
+    try:
+        s = check_stream(stream)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    kind = {"request": "依頼 (request)", "result": "結果 (result)", "mixed": "依頼と結果 (mixed)"}[s.kind]
+    print(f"OK: {kind}, {s.batches} batches, {s.data_records} data records, total {s.total_amount} yen"
+          + (f" (transferred {s.transferred_count} / {s.transferred_amount} yen, failed {s.failed_count} / "
+             f"{s.failed_amount} yen)" if s.result_batches else "")
+          + f", separators {s.newline}{', EOF 0x1A' if s.eof else ''}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from yakuba.zengin.codec import parse, to_json
+
+    doc = to_json(parse(_read(args.file)))
+    text = json.dumps(doc, ensure_ascii=False, indent=1 if args.pretty else None)
+    _output((text + "\n").encode("utf-8"), None)
+    return EXIT_OK
+
+
+def _load_json(name: str) -> object:
+    from yakuba.zengin.errors import ZenginError
+
+    raw = _read(name)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ZenginError(f"invalid JSON{where}: {getattr(exc, 'msg', exc)}", field="json") from None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from yakuba.zengin.codec import build, from_json
+
+    data = build(from_json(_load_json(args.file)))
+    _output(data, args.out)
+    return EXIT_OK
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    from yakuba.zengin.split import split_by_bank
+
+    parts = split_by_bank(_read(args.file))
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.file).stem if args.file != "-" else "zengin"
+    for bank, data in parts.items():
+        target = out / f"{stem}.{bank}.txt"
+        _write_atomic(target, data)
+        print(f"{target}")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from yakuba.zengin.split import merge
+
+    _output(merge(_read(name) for name in args.files), args.out)
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from yakuba.zengin.bank import simulate
+    from yakuba.zengin.errors import ZenginError
+
+    mix = None
+    if args.mix:
+        mix = {}
+        for part in args.mix.split(","):
+            code, _, share = part.partition("=")
+            try:
+                mix[code.strip()] = float(share)
+            except ValueError:
+                raise ZenginError("--mix is CODE=SHARE,… e.g. 0=0.9,1=0.1", field="mix", value=args.mix) from None
+    _output(simulate(_read(args.file), mix=mix, seed=args.seed), args.out)
+    return EXIT_OK
+
+
+def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
+    zg = add("zengin", "全銀 kind-91 口座振替 files: check, show, build, split, merge", lambda a: 2)
+    zg_sub = zg.add_subparsers(dest="zengin_command", metavar="ACTION", required=True)
+
+    p = add("check", "check a file (exit 0 valid, 1 invalid with one located line)", _safe(cmd_check), zg_sub)
+    p.add_argument("file", help="the file, or - for standard input")
+    p = add("show", "print a file's content as JSON", _safe(cmd_show), zg_sub)
+    p.add_argument("file", help="the file, or - for standard input")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p = add("build", "write the file that a `show` JSON describes", _safe(cmd_build), zg_sub)
+    p.add_argument("file", help="the JSON, or - for standard input")
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    p = add("split", "one file per 引落銀行 (as an intermediary does)", _safe(cmd_split), zg_sub)
+    p.add_argument("file", help="the file, or - for standard input")
+    p.add_argument("--out-dir", required=True, metavar="DIR")
+    p = add("merge", "merge result files (of one split) back into one", _safe(cmd_merge), zg_sub)
+    p.add_argument("files", nargs="+", help="the result files")
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    p = add("simulate", "act as the bank: turn a request file into a result file", _safe(cmd_simulate), zg_sub)
+    p.add_argument("file", help="the request file, or - for standard input")
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--mix", help="result code shares, e.g. 0=0.9,1=0.05,2=0.05")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m yakuba.zengin.cli ACTION …` without the rest of yakuba (used by the benchmark)."""
+    parser = argparse.ArgumentParser(prog="yakuba")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name, help, fn, parent=sub):  # type: ignore[no-untyped-def]
+        p = parent.add_parser(name, help=help, description=help)
+        p.set_defaults(fn=fn)
+        return p
+
+    add_parser(sub, add)
+    args = parser.parse_args(["zengin", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.fn(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
