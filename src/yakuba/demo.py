@@ -35,6 +35,7 @@ LOGINS = [
     (Role.VENDOR_RESPONSIBLE, "vendor-entry", "responsible"),
     (Role.CITY_STAFF, "kodomo", "staff"),
     (Role.CITY_SUPERVISOR, "kodomo", "supervisor"),
+    (Role.CITY_STAFF, "suido", "water"),
     (Role.COUNCIL_MEMBER, "council", "council"),
     (Role.ADMIN, None, "admin"),
 ]
@@ -121,7 +122,15 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
     _write_private(_logins_path(), json.dumps(logins, ensure_ascii=False, indent=2))
 
     _applications(orgs["vendor-entry"], progress)
+    _water_debit(progress)
     return logins
+
+
+def _water_debit(progress: Callable[[str], None]) -> None:
+    """上下水道 口座振替: ~2,000 made-up customers and one month's debit, end to end (yakuba.debit.demo)."""
+    from yakuba.debit.demo import run_month
+
+    run_month(User.objects.get(username="water"), progress)
 
 
 def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None:

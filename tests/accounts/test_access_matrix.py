@@ -20,6 +20,10 @@ PUBLIC = "public"
 VENDOR = {Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE}
 STAFF = VENDOR | {Role.CITY_STAFF, Role.CITY_SUPERVISOR}
 INSPECTORS = {Role.COUNCIL_MEMBER, Role.CITY_SUPERVISOR, Role.ADMIN}
+# 上下水道総務課 (organisation "suido") only: its city_staff and city_supervisor. Every user here
+# belongs to another organisation, so every role is refused; tests/debit/test_it_admits_only_the_water_department.py
+# checks that the water department's staff get in.
+WATER: set[str] = set()
 
 EXPECTED: dict[str, object] = {
     "accounts:home": ALL,
@@ -42,6 +46,20 @@ EXPECTED: dict[str, object] = {
     "intake:list": VENDOR,
     "intake:detail": VENDOR,
     "intake:edit": VENDOR,
+    "debit:runs": WATER,
+    "debit:run_create": WATER,
+    "debit:run": WATER,
+    "debit:run_send": WATER,
+    "debit:run_receive": WATER,
+    "debit:run_retry": WATER,
+    "debit:customers": WATER,
+    "debit:customer": WATER,
+    "debit:bill_paid": WATER,
+    "debit:notices": WATER,
+    "debit:notice_pdf": WATER,
+    "debit:notices_print": WATER,
+    "debit:new_forms": WATER,
+    "debit:new_form_done": WATER,
 }
 ADMIN_SITE = {Role.ADMIN}
 

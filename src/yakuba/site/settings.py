@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yakuba.handover",
     "yakuba.jobs",
     "yakuba.intake",
+    "yakuba.debit",
 ]
 
 MIDDLEWARE = [

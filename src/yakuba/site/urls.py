@@ -17,5 +17,6 @@ urlpatterns = [
     path("handover/", include("yakuba.handover.urls")),
     path("jobs/", include("yakuba.jobs.urls")),
     path("intake/", include("yakuba.intake.urls")),
+    path("debit/", include("yakuba.debit.urls")),
     path("admin/", restrict(admin.site.urls, Rule(roles=frozenset({Role.ADMIN.value})))),
 ]

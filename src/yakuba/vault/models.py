@@ -37,6 +37,8 @@ class StoredObject(models.Model):
         SCAN = "scan", "スキャン画像"
         ATTACHMENT = "attachment", "添付ファイル"
         PACKAGE = "package", "受け渡しパッケージ"
+        ZENGIN = "zengin", "全銀ファイル(口座振替)"
+        NOTICE = "notice", "通知書(PDF)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("種類", max_length=20, choices=Kind.choices)
