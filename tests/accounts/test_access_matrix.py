@@ -52,6 +52,7 @@ EXPECTED: dict[str, object] = {
     "debit:run_send": WATER,
     "debit:run_receive": WATER,
     "debit:run_retry": WATER,
+    "debit:run_pain008": WATER,
     "debit:customers": WATER,
     "debit:customer": WATER,
     "debit:bill_paid": WATER,

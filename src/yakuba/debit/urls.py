@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/<int:pk>/send/", views.run_send, name="run_send"),
     path("runs/<int:pk>/receive/", views.run_receive, name="run_receive"),
     path("runs/<int:pk>/retry/", views.run_retry, name="run_retry"),
+    path("runs/<int:pk>/pain008/", views.run_pain008, name="run_pain008"),
     path("customers/", views.customer_list, name="customers"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
     path("bills/<int:pk>/paid/", views.bill_paid, name="bill_paid"),

@@ -76,6 +76,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run, "files": files, "totals": run.totals(), "failed_rows": failed_rows,
         "retries": run.retries.all(), "can_retry": run.status == DebitRun.Status.RECONCILED
         and run.items.filter(result_code="1", bill__status=Bill.Status.UNPAID).exists(),
+        "is_supervisor": request.user.role == Role.CITY_SUPERVISOR,
     })
 
 
@@ -125,6 +126,21 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("debit:run", pk=run.pk)
     messages.success(request, f"再振替 {retry.pk} を作成しました({retry.items.count()} 件、引落日 {retry.debit_date:%Y-%m-%d})。")
     return redirect("debit:run", pk=retry.pk)
+
+
+@allow(Role.CITY_SUPERVISOR, **WATER)
+@require_POST
+def run_pain008(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run as ISO 20022 pain.008: an export of every debtor's account, so the supervisor only."""
+    run = get_object_or_404(DebitRun, pk=pk)
+    try:
+        data = services.run_as_pain008(run, request.user, request=request)
+    except services.DebitError as exc:
+        messages.error(request, str(exc))
+        return redirect("debit:run", pk=pk)
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="debit-{run.pk:05d}-pain008.xml"'
+    return response
 
 
 @allow(*ROLES, menu=_("使用者の検索"), section=SECTION, order=310, **WATER)

@@ -201,6 +201,21 @@ WHITENOISE_AUTOREFRESH = DEBUG
 YAKUBA_BULK_EXPORT_ROWS = int(os.environ.get("YAKUBA_BULK_EXPORT_ROWS", "10"))
 YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
+# 口座振替: the relay (仲介機関) the water department sends its 全銀 files through, with this
+# installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.
+_relay = os.environ.get("YAKUBA_DEBIT_RELAY", "")
+if _relay == "simulator":
+    DEBIT_RELAY: object = "simulator"
+elif _relay:
+    DEBIT_RELAY = {"url": _relay, **{part: os.environ.get(f"YAKUBA_DEBIT_RELAY_{part.upper()}", "")
+                                     for part in ("cert", "key", "ca")}}
+# 委託者 (the city as consignor): code, name and account, as the bank assigned them.
+_consignor = {key: os.environ[f"YAKUBA_DEBIT_{key.upper()}"]
+              for key in ("code", "name", "bank_code", "branch_code", "account_type", "account_number")
+              if f"YAKUBA_DEBIT_{key.upper()}" in os.environ}
+if _consignor:
+    DEBIT_CONSIGNOR = _consignor
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

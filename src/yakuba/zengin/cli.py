@@ -166,6 +166,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_pain008(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from yakuba.zengin.codec import parse
+    from yakuba.zengin.iso20022 import Creditor, to_pain008
+
+    request = parse(_read(args.file))
+    header = request.batches[0].header
+    now = dt.datetime.now().replace(microsecond=0)
+    creditor = Creditor(args.creditor_name or header.consignor_name, header.consignor_code)
+    _output(to_pain008(request, creditor=creditor, message_id=args.message_id or f"YKB{now:%Y%m%d%H%M%S}",
+                       year=args.year or now.year, created=now), args.out)
+    return EXIT_OK
+
+
+def cmd_camt054(args: argparse.Namespace) -> int:
+    from yakuba.zengin.codec import build, parse
+    from yakuba.zengin.iso20022 import results_from_camt054
+
+    request = parse(_read(args.request))
+    _output(build(results_from_camt054(request, _read(args.notification))), args.out)
+    return EXIT_OK
+
+
 def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
     zg = add("zengin", "全銀 kind-91 口座振替 files: check, show, build, split, merge", lambda a: 2)
     zg_sub = zg.add_subparsers(dest="zengin_command", metavar="ACTION", required=True)
@@ -190,6 +214,16 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mix", help="result code shares, e.g. 0=0.9,1=0.05,2=0.05")
+    p = add("pain008", "a request file as ISO 20022 pain.008.001.08 (docs/formats/iso20022.md)", _safe(cmd_pain008), zg_sub)
+    p.add_argument("file", help="the request file, or - for standard input")
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    p.add_argument("--year", type=int, help="the year of 引落日 (default: this year)")
+    p.add_argument("--message-id", help="MsgId (default: YKB + the time)")
+    p.add_argument("--creditor-name", help="InitgPty name (default: 委託者名)")
+    p = add("camt054", "read a bank's camt.054.001.08 as the kind-91 result file of a request", _safe(cmd_camt054), zg_sub)
+    p.add_argument("request", help="the request file that was sent")
+    p.add_argument("notification", help="the camt.054 XML")
+    p.add_argument("--out", metavar="FILE", help="write the result file here (default: standard output)")
 
 
 def main(argv: list[str] | None = None) -> int:

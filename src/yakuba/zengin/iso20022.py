@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from typing import Iterator
 
+from yakuba.zengin.errors import ZenginError
 from yakuba.zengin.model import Batch, Record, Trailer, ZenginFile
 
 PAIN = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"
@@ -50,7 +51,7 @@ _ACCOUNT_TYPES = {"1": "SVGS", "2": "CACC", "3": "TAXE", "9": "OTHR"}
 """預金種目 → ExternalCashAccountType1Code (普通 savings, 当座 current, 納税準備 tax, その他)."""
 
 
-class BridgeError(ValueError):
+class BridgeError(ZenginError):
     """A camt.054 that cannot be read as the results of the given request (with where)."""
 
 
