@@ -36,6 +36,7 @@ LOGINS = [
     (Role.CITY_STAFF, "kodomo", "staff"),
     (Role.CITY_SUPERVISOR, "kodomo", "supervisor"),
     (Role.CITY_STAFF, "suido", "water"),
+    (Role.CITY_SUPERVISOR, "suido", "water-chief"),
     (Role.COUNCIL_MEMBER, "council", "council"),
     (Role.ADMIN, None, "admin"),
 ]
