@@ -372,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     from yakuba.allocation.cli import add_parser as add_allocate
 
     add_allocate(sub, add)
+    from yakuba.ocr.cli import add_parser as add_intake
+
+    add_intake(sub, add)
     from yakuba.zengin.cli import add_parser as add_zengin
     add_zengin(sub, add)
 

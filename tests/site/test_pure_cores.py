@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-PURE_CORES = ["yakuba.privacy", "yakuba.allocation", "yakuba.relay", "yakuba.zengin"]
+PURE_CORES = ["yakuba.privacy", "yakuba.allocation", "yakuba.relay", "yakuba.zengin", "yakuba.ocr"]
 
 SCRIPT = """
 import importlib, pkgutil, sys

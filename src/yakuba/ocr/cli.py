@@ -1,0 +1,95 @@
+"""`yakuba intake …`: the AI-OCR intake of nursery applications (pure core, no Django).
+
+`add_parser` adds the `intake` command; every action lives in :func:`add_actions` (``synth``,
+``blank-form``; ``read`` and ``score`` belong there too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _fail(message: str, code: int = EXIT_FAIL) -> int:
+    print(f"yakuba intake: {message}", file=sys.stderr)
+    return code
+
+
+def _safe(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from yakuba.ocr.align import AlignmentError
+        from yakuba.ocr.template import TemplateError
+
+        try:
+            return fn(args)
+        except (TemplateError, AlignmentError) as exc:
+            return _fail(str(exc), exc.exit_code)
+        except FileNotFoundError as exc:
+            return _fail(f"ファイルがありません (no such file): {exc.filename or exc}")
+
+    return run
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from yakuba.ocr.synth import default_fonts, synth
+    from yakuba.ocr.template import load_template
+
+    if args.count < 1:
+        return _fail("--count は 1 以上にしてください (count must be at least 1)", 2)
+    fonts = args.font or default_fonts()
+    for f in fonts:
+        if not Path(f).is_file():
+            return _fail(f"フォントがありません (no such font): {f}", 2)
+    template = load_template(args.template)
+    started = time.perf_counter()
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("申込書を合成しています", total=args.count)
+        truth = synth(args.count, args.seed, Path(args.out), fonts=fonts, dpi=args.dpi, template=template,
+                      progress=lambda done, total: progress.update(task, completed=done))
+    seconds = time.perf_counter() - started
+    print(f"{args.count} 枚を {args.out} に書きました ({seconds:.1f} 秒, {args.count / seconds:.1f} 枚/秒); 正解: {truth}")
+    return EXIT_OK
+
+
+def cmd_blank_form(args: argparse.Namespace) -> int:
+    from yakuba.ocr.render import blank_pdf, render_blank
+    from yakuba.ocr.template import load_template
+
+    template = load_template(args.template)
+    out = Path(args.out)
+    if out.suffix.lower() == ".png":
+        render_blank(template, args.dpi).save(out, dpi=(args.dpi, args.dpi))
+    else:
+        blank_pdf(template, out, args.dpi)
+    print(f"{template.title} の白紙を {out} に書きました (A4, {args.dpi} dpi)")
+    return EXIT_OK
+
+
+def add_actions(intake_sub, add) -> None:  # type: ignore[no-untyped-def]
+    """The `yakuba intake` actions; add `read` and `score` here."""
+    p = add("synth", "synthetic filled, scanned application forms + truth.jsonl", _safe(cmd_synth), intake_sub)
+    p.add_argument("--count", type=int, required=True, help="number of pages")
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same pages")
+    p.add_argument("--font", action="append", metavar="PATH",
+                   help="handwriting font (repeatable; default: the development fonts, not the held-out one)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for page-0001.png … and truth.jsonl")
+    p.add_argument("--dpi", type=int, default=200)
+    p.add_argument("--template", default="application", help=argparse.SUPPRESS)
+    p = add("blank-form", "the blank application form to print (PDF, or PNG by the file name)", _safe(cmd_blank_form), intake_sub)
+    p.add_argument("--out", required=True, metavar="FILE", help="form.pdf (or form.png)")
+    p.add_argument("--dpi", type=int, default=200)
+    p.add_argument("--template", default="application", help=argparse.SUPPRESS)
+
+
+def add_parser(sub, add) -> argparse._SubParsersAction:  # type: ignore[no-untyped-def]
+    intake = add("intake", "AI-OCR intake of nursery applications: synth, blank-form", lambda a: 2)
+    intake_sub = intake.add_subparsers(dest="intake_command", metavar="ACTION", required=True)
+    add_actions(intake_sub, add)
+    return intake_sub
