@@ -113,8 +113,10 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
-def check_child_birth(value: str, today: date, max_age: int = 6) -> str | None:
-    """A nursery child: born on or before ``today`` and no more than ``max_age`` years before."""
+def check_child_birth(value: str, today: date, max_age: int = 6, start: date | None = None) -> str | None:
+    """A nursery child: born on or before ``today`` and no more than ``max_age`` years before the
+    desired start (``start``, else ``today``) — the page's own start month keeps the check right
+    however long after the application round the batch is read."""
     if not value:
         return "生年月日が読み取れません"
     reason = check_date(value)
@@ -123,8 +125,8 @@ def check_child_birth(value: str, today: date, max_age: int = 6) -> str | None:
     d = date.fromisoformat(value)
     if d > today:
         return "生年月日が未来の日付です"
-    if d < _years_before(today, max_age):
-        return f"生年月日が{max_age}年以上前です（保育園の対象年齢外）"
+    if d < _years_before(start or today, max_age):
+        return f"生年月日が入園希望月の{max_age}年以上前です（保育園の対象年齢外）"
     return None
 
 
@@ -143,14 +145,15 @@ def check_sibling_birth(value: str, today: date, max_age: int = 25) -> str | Non
 
 
 def check_month(value: str, today: date) -> str | None:
-    """Desired start month: ``YYYY-MM`` within a year or so of ``today``."""
+    """Desired start month: ``YYYY-MM`` from a year before ``today`` (a batch read late) to a year
+    and a half after it: wide, because it only has to catch a misread year."""
     if not value:
         return "入園希望月が読み取れません"
     m = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if not m or not 1 <= int(m.group(2)) <= 12:
         return "入園希望月が正しくありません"
     months = (int(m.group(1)) - today.year) * 12 + int(m.group(2)) - today.month
-    if not -1 <= months <= 15:
+    if not -12 <= months <= 18:
         return "入園希望月が申請時期から離れすぎています"
     return None
 
@@ -271,6 +274,70 @@ def check_kana(name: str, kana: str) -> str | None:
     return None
 
 
+_SMALL_ONLY = str.maketrans("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ")
+
+#: Confidence given to a フリガナ that the recogniser and the 氏名's reading agree on, letter for letter.
+AGREED = 0.995
+
+
+def _same_kana(a: str, b: str) -> bool:
+    """Equal as katakana, spaces and small/large kana aside (リヨウ = リョウ); dakuten count."""
+    def norm(x: str) -> str:
+        x = unicodedata.normalize("NFKC", x).replace(" ", "")
+        return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in x).translate(_SMALL_ONLY)
+    return bool(a) and norm(a) == norm(b)
+
+
+def _split_name(name: str, kana: str) -> tuple[str, str] | None:
+    """A 氏名 written without a visible space: the split whose readings spell the フリガナ."""
+    flat = kana.replace(" ", "")
+    found = [i for i in range(1, len(name)) if _same_kana(flat, reading_of(name[:i]) + reading_of(name[i:]))]
+    if not found and " " in kana.strip():
+        k_family = kana.split()[0]
+        found = [i for i in range(1, len(name)) if _same_kana(k_family, reading_of(name[:i]))]
+    if len(found) > 1:  # several spell the same (田|中健一 = 田中|健一): the dictionary's word break
+        bounds, at = set(), 0
+        for part in _kakasi().convert(name):
+            at += len(part["orig"])
+            bounds.add(at)
+        found = [i for i in found if i in bounds]
+    if len(found) != 1:  # none, or still several: not guessed
+        return None
+    return name[:found[0]], name[found[0]:]
+
+
+def reconcile_name(name: str, kana: str, kana_confidence: float) -> tuple[str, str, float, str, str]:
+    """氏名 and フリガナ read side by side, set against each other.
+
+    Returns (氏名, フリガナ, フリガナ's confidence, reason for the 氏名, reason for the フリガナ).
+    A 氏名 is written family name, space, given name: one read without the space gets it where the
+    readings of its two parts spell the フリガナ (or match the フリガナ's family name). Two
+    independent readings that agree letter for letter (small kana aside) are trusted: the フリガナ
+    becomes the 氏名's reading, spaced like the 氏名, with confidence :data:`AGREED`. Otherwise the
+    recogniser's フリガナ stays, spaced after the family name's reading when it starts with it.
+    A 氏名 or フリガナ still without the space goes to review: where one name ends is not guessed.
+    """
+    if not name or not kana:
+        return name, kana, kana_confidence, "", ""
+    parts = name.split()
+    if len(parts) == 1 and len(name) >= 2:
+        split = _split_name(name, kana)
+        if split:
+            parts = list(split)
+            name = " ".join(parts)
+    readings = [reading_of(p) for p in parts]
+    if _same_kana(kana, "".join(readings)):
+        kana, kana_confidence = " ".join(readings), max(kana_confidence, AGREED)
+    elif len(parts) == 2:
+        flat = kana.replace(" ", "")
+        family = readings[0]
+        if len(flat) > len(family) and _same_kana(flat[:len(family)], family):
+            kana = f"{flat[:len(family)]} {flat[len(family):]}"
+    name_reason = "" if len(name.split()) == 2 else "氏と名の区切り（空白）が読み取れません"
+    kana_reason = "" if len(kana.split()) == 2 else "フリガナの氏と名の区切り（空白）が読み取れません"
+    return name, kana, kana_confidence, name_reason, kana_reason
+
+
 # --------------------------------------------------------------------------- checkbox groups
 
 
@@ -317,7 +384,10 @@ def check_page(
     _add(out, ["phone"], check_phone(v.get("phone", "")))
 
     if "child_birth" in v:
-        _add(out, ["child_birth"], check_child_birth(v["child_birth"], today))
+        start = None
+        if "start_month" in v and not check_month(v["start_month"], today):
+            start = date.fromisoformat(v["start_month"] + "-01")
+        _add(out, ["child_birth"], check_child_birth(v["child_birth"], today, start=start))
     if "child_name" in v or "child_kana" in v:
         _add(out, ["child_kana"], check_kana(v.get("child_name", ""), v.get("child_kana", "")))
     if "child_sex_male" in v or "child_sex_female" in v:
@@ -330,12 +400,15 @@ def check_page(
         if not filled:
             continue
         _add(out, [f"{g}_kana"], check_kana(v.get(f"{g}_name", ""), v.get(f"{g}_kana", "")))
-        if f"{g}_days" in v:
-            _add(out, [f"{g}_days"], check_range(v[f"{g}_days"], 1, 7, "就労日数（週）"))
-        if f"{g}_hours" in v:
-            _add(out, [f"{g}_hours"], check_range(v[f"{g}_hours"], 1, 24, "就労時間（日）"))
+        # work days, hours and employment type belong to a guardian who works: required then,
+        # range-checked whenever written
         emp = [f"{g}_emp_{e}" for e in EMPLOYMENT if f"{g}_emp_{e}" in v]
-        if emp:
+        works = v.get(f"{g}_need_work") == "1" or any(v.get(e) == "1" for e in emp)
+        for key, high, what in (("days", 7, "就労日数（週）"), ("hours", 24, "就労時間（日）")):
+            fid = f"{g}_{key}"
+            if fid in v and (works or v[fid]):
+                _add(out, [fid], check_range(v[fid], 1, high, what))
+        if emp and v.get(f"{g}_need_work") == "1":
             _add(out, emp, check_at_least_one(v, emp, "就労形態"))
         need = [f"{g}_need_{n}" for n in NEEDS if f"{g}_need_{n}" in v]
         if need:

@@ -1,12 +1,14 @@
 """`yakuba intake …`: the AI-OCR intake of nursery applications (pure core, no Django).
 
-`add_parser` adds the `intake` command; every action lives in :func:`add_actions` (``synth``,
-``blank-form``; ``read`` and ``score`` belong there too).
+`add_parser` adds the `intake` command; every action lives in :func:`add_actions`: ``synth``,
+``blank-form``, ``read``, ``score``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 import time
 from pathlib import Path
@@ -23,11 +25,13 @@ def _fail(message: str, code: int = EXIT_FAIL) -> int:
 def _safe(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from yakuba.ocr.align import AlignmentError
+        from yakuba.ocr.pipeline import PipelineError
+        from yakuba.ocr.score import ScoreError
         from yakuba.ocr.template import TemplateError
 
         try:
             return fn(args)
-        except (TemplateError, AlignmentError) as exc:
+        except (TemplateError, AlignmentError, PipelineError, ScoreError) as exc:
             return _fail(str(exc), exc.exit_code)
         except FileNotFoundError as exc:
             return _fail(f"ファイルがありません (no such file): {exc.filename or exc}")
@@ -72,8 +76,72 @@ def cmd_blank_form(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+from yakuba.ocr.pipeline import PipelineError  # noqa: E402  (pure, cheap: numpy only)
+
+
+def _facility_codes(path: str | None) -> list[str] | None:
+    """Facility codes from a file: one per line, or a CSV whose first column is the code."""
+    if not path:
+        return None
+    codes = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
+        cell = line.split(",")[0].strip()
+        if not cell or cell.startswith("#") or not cell.isdigit():
+            continue
+        codes.append(cell)
+    if not codes:
+        raise PipelineError(f"{path}: 施設コードが1件もありません (no facility codes)")
+    return codes
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from yakuba.ocr.pipeline import input_files, read_paths, write_results
+
+    files = input_files(args.inputs)
+    if not files:
+        return _fail("読み取る画像・PDF がありません (no PNG/JPEG/TIFF/PDF in the input)", 2)
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    started = time.perf_counter()
+    out = Path(args.out)
+    with Progress(transient=True, disable=not sys.stderr.isatty() or args.quiet) as progress:
+        task = progress.add_task("申込書を読み取っています", total=len(files))
+        lines = read_paths(files, engine=args.engine, workers=args.workers,
+                           facility_codes=_facility_codes(args.facilities), today=today,
+                           progress=lambda done, total: progress.update(task, completed=done))
+        pages, seconds = write_results(lines, out, started)
+    print(f"{pages} ページを読み取りました ({seconds:.1f} 秒, {pages / max(seconds, 1e-9):.2f} ページ/秒); 結果: {out}")
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from yakuba.ocr.score import report_lines, score_files
+    from yakuba.ocr.template import load_template
+
+    s = score_files(Path(args.results), Path(args.truth), load_template(args.template).types())
+    for line in report_lines(s):
+        print(line)
+    if args.json:
+        Path(args.json).write_text(json.dumps(s.as_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return EXIT_OK
+
+
 def add_actions(intake_sub, add) -> None:  # type: ignore[no-untyped-def]
-    """The `yakuba intake` actions; add `read` and `score` here."""
+    """The `yakuba intake` actions."""
+    p = add("read", "read scanned forms (folders, images, PDFs) into results.jsonl", _safe(cmd_read), intake_sub)
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="folder(s) of scans, image files or PDFs")
+    p.add_argument("--out", required=True, metavar="FILE", help="results.jsonl (one line per page)")
+    p.add_argument("--engine", default="rapidocr", help="OCR engine (rapidocr, null, or a plugin)")
+    p.add_argument("--workers", type=int, default=None, help="parallel processes (default: one per core)")
+    p.add_argument("--facilities", metavar="FILE", help="known facility codes (default: the demo city's)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="date of reception for the date checks (default: today)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = add("score", "score results.jsonl against truth.jsonl", _safe(cmd_score), intake_sub)
+    p.add_argument("results")
+    p.add_argument("truth")
+    p.add_argument("--json", metavar="FILE", help="also write the numbers as JSON")
+    p.add_argument("--template", default="application", help=argparse.SUPPRESS)
     p = add("synth", "synthetic filled, scanned application forms + truth.jsonl", _safe(cmd_synth), intake_sub)
     p.add_argument("--count", type=int, required=True, help="number of pages")
     p.add_argument("--seed", type=int, default=0, help="the same seed gives the same pages")

@@ -170,6 +170,17 @@ def _is_jis_kanji(ch: str) -> bool:
         return False
 
 
+#: 旧字体 → 新字体 folded together when reading kanji: in handwriting the two are rarely told apart
+#: reliably, and a wrong old form accepted silently is worse than a new form the 責任者 corrects
+#: (the verification screen shows the crop beside the value).
+KYUJI = str.maketrans({
+    "惠": "恵", "綠": "緑", "髙": "高", "﨑": "崎", "邊": "辺", "邉": "辺", "澤": "沢", "濱": "浜",
+    "齋": "斎", "齊": "斉", "廣": "広", "國": "国", "櫻": "桜", "眞": "真", "德": "徳", "黑": "黒",
+    "龍": "竜", "壽": "寿", "榮": "栄", "實": "実", "與": "与", "禮": "礼", "豐": "豊", "彌": "弥",
+    "藏": "蔵", "條": "条", "淺": "浅", "關": "関", "靜": "静", "驛": "駅", "縣": "県", "區": "区",
+})
+
+
 def _allowed(mask: str, label: str) -> str | None:
     """The canonical label a dictionary entry counts as under ``mask``, or None."""
     if label == " ":
@@ -191,7 +202,7 @@ def _allowed(mask: str, label: str) -> str | None:
         if n.isascii() and n.isdigit():
             return n
         if (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF) and _is_jis_kanji(n):
-            return n
+            return n.translate(KYUJI)
         return None
     raise ValueError(f"unknown mask {mask!r}")
 

@@ -1,0 +1,468 @@
+"""Reading scanned application forms: the stages from a page image to one result line.
+
+Stages, in order (each a function here, named as in the progress display):
+
+1. **load** — :func:`load_pages`: image files (PNG, JPEG, TIFF) give one page named by the file;
+   a PDF gives one page per embedded scan image, named ``<file name>#<page number>``.
+2. **align** — :func:`yakuba.ocr.align.align` puts the page onto the template (fiducial marks, else
+   OpenCV features + homography). A page that cannot be trusted is *reported*: every field goes
+   to review with the reason, nothing is guessed.
+3. **crop + recognise** — per field: checkboxes by ink ratio (an ambiguous band goes to review),
+   free text (kanji, katakana) through ``engine.read_text``, boxed characters (digits, codes, 〒,
+   phone) through ``engine.read_cells``; dates read their era boxes and their year/month/day cells
+   and are composed through the era (和暦 → 西暦).
+4. **canonical** — :func:`yakuba.ocr.canonical.canonical`: one form per field type (dates
+   ``YYYY-MM-DD``, month ``YYYY-MM``, 〒 seven digits, phone digits only, checkbox "1"/"0").
+5. **checks** — :func:`yakuba.ocr.checks.check_page`: 〒 against 住所, real dates, phone shape,
+   フリガナ against 氏名, known facility codes; a field a check flags goes to review with the reason.
+6. **decide** — :func:`yakuba.ocr.checks.decide`: accepted only above the type's threshold in
+   ``policy.toml`` and unflagged.
+
+:func:`read_image` runs 2–6 on one page; :func:`read_paths` runs everything over files and folders,
+pages in parallel worker processes (one recogniser each), in input order, and reports progress.
+Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+from typing import Callable, Collection, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from yakuba.ocr import canonical as canon
+from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, read_checkbox
+from yakuba.ocr.checks import check_page, decide
+from yakuba.ocr.engines import Engine, Reading, get_engine
+from yakuba.ocr.template import Box, Field, Template, load_template
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+PDF_SUFFIX = ".pdf"
+ERA_PARTS = {"era_seireki": "西暦", "era_reiwa": "令和", "era_heisei": "平成"}
+DPI = 200
+
+
+class PipelineError(ValueError):
+    """An input that cannot be read at all (not a page's content: that is reported per page)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    value: str
+    confidence: float
+    status: str  # "accepted" | "review"
+    reason: str
+    type: str
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "confidence": round(float(self.confidence), 4), "status": self.status,
+                "reason": self.reason}
+
+
+@dataclass
+class PageResult:
+    page: str
+    fields: dict[str, FieldResult]
+    error: str | None = None
+    seconds: float = 0.0
+    aligned: np.ndarray | None = dc_field(default=None, repr=False)
+
+    def to_json(self) -> dict:
+        out: dict = {"page": self.page, "fields": {k: v.to_json() for k, v in self.fields.items()}}
+        if self.error:
+            out["error"] = self.error
+        return out
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for f in self.fields.values() if f.status == "accepted")
+
+
+# --------------------------------------------------------------------------- stage 1: load
+
+
+def _decode_image(data: bytes, where: str) -> np.ndarray:
+    import cv2
+
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if img is None:
+        # TIFF variants / PIL-only formats
+        try:
+            import io
+
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as im:
+                img = np.asarray(im.convert("L"))
+        except Exception:
+            raise PipelineError(f"{where}: 画像として読めません (not a readable image)") from None
+    return img
+
+
+def _pdf_pages(path: Path) -> Iterator[tuple[str, np.ndarray]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = list(reader.pages)
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise PipelineError(f"{path.name}: PDF として読めません ({exc})") from None
+    for n, page in enumerate(pages, 1):
+        name = f"{path.name}#{n}"
+        try:
+            images = list(page.images)
+        except Exception as exc:  # a broken image stream: that page is unreadable, not the file
+            yield name, _unreadable(f"ページの画像を取り出せません ({exc})")
+            continue
+        if not images:
+            yield name, _unreadable("ページにスキャン画像がありません (no scanned image on the page)")
+            continue
+        biggest = max(images, key=lambda im: len(im.data))
+        try:
+            yield name, _decode_image(biggest.data, name)
+        except PipelineError as exc:
+            yield name, _unreadable(str(exc))
+
+
+class _Unreadable(np.ndarray):
+    """A placeholder page that carries why it could not be decoded (aligning it fails with that)."""
+
+    reason: str
+
+
+def _unreadable(reason: str) -> np.ndarray:
+    arr = np.zeros((1, 1), np.uint8).view(_Unreadable)
+    arr.reason = reason
+    return arr
+
+
+def load_pages(path: str | Path) -> Iterator[tuple[str, np.ndarray]]:
+    """(page name, grayscale image) for an image file or each page of a PDF."""
+    path = Path(path)
+    if not path.is_file():
+        raise PipelineError(f"{path}: ファイルがありません (no such file)")
+    suffix = path.suffix.lower()
+    if suffix == PDF_SUFFIX:
+        yield from _pdf_pages(path)
+    elif suffix in IMAGE_SUFFIXES:
+        try:
+            yield path.name, _decode_image(path.read_bytes(), path.name)
+        except PipelineError as exc:
+            yield path.name, _unreadable(str(exc))
+    else:
+        raise PipelineError(f"{path.name}: 対応していない形式です (use PNG, JPEG, TIFF or PDF)")
+
+
+def input_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to read: a folder gives its images and PDFs (sorted by name), a file itself."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir()
+                              if f.is_file() and f.suffix.lower() in (*IMAGE_SUFFIXES, PDF_SUFFIX)))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise PipelineError(f"{p}: ファイルもフォルダもありません (no such file or folder)")
+    return out
+
+
+# --------------------------------------------------------------------------- stage 3: recognise
+
+
+def _checkbox(aligned: Aligned, box: Box) -> Reading:
+    value, conf = read_checkbox(crop(aligned, box))
+    if value is None:  # ambiguous band: the likelier value, with a confidence below the threshold
+        from yakuba.ocr.align import CHECKBOX_HIGH, CHECKBOX_LOW, tick_ratio
+
+        middle = (CHECKBOX_LOW + CHECKBOX_HIGH) / 2
+        return Reading("1" if tick_ratio(crop(aligned, box)) >= middle else "0", conf)
+    return Reading(value, conf)
+
+
+BLANK_INK, SURE_INK = 0.0006, 0.0018
+"""Ink ratio inside a text box: below BLANK_INK the box is empty (read as ""), between the two it
+may be a stray mark (read as "", sent to review); above SURE_INK it is read (measured on the
+synthetic pages: empty boxes 0.0000, the faintest written katakana 0.0028)."""
+
+
+def _blank(box: np.ndarray) -> Reading | None:
+    from yakuba.ocr.align import ink_ratio
+
+    r = ink_ratio(box)
+    if r < BLANK_INK:
+        return Reading("", 0.99)
+    if r < SURE_INK:
+        return Reading("", 0.5)
+    return None
+
+
+def _date(aligned: Aligned, f: Field, engine: Engine) -> tuple[str, float, list[str], dict[str, str]]:
+    """(canonical date, confidence, reasons, era ticks keyed ``<field>_era_<元号>``)."""
+    eras: dict[str, str] = {}
+    conf = 1.0
+    digits: dict[str, str] = {}
+    for part in f.parts:
+        if part.id in ERA_PARTS:
+            r = _checkbox(aligned, part.box)
+            eras[f"{f.id}_era_{ERA_PARTS[part.id]}"] = r.text
+            conf = min(conf, r.confidence)
+        else:
+            r = engine.read_cells(crops(aligned, part), "digits")
+            digits[part.id] = r.text
+            conf = min(conf, r.confidence)
+    ticked = [ERA_PARTS[p] for p in ERA_PARTS if eras.get(f"{f.id}_era_{ERA_PARTS[p]}") == "1"]
+    year, month, day = digits.get("year", ""), digits.get("month", ""), digits.get("day", "")
+    if not (year or month or day):
+        return "", conf if not ticked else min(conf, 0.5), [], eras
+    era = ticked[0] if len(ticked) == 1 else ("西暦" if len(year) == 4 else None)
+    if len(ticked) > 1 or (era is None):
+        return "", 0.0, ["元号の選択が読み取れません"], eras
+    if era != "西暦" and len(year) == 4:
+        era = "西暦"  # a four-digit year is a 西暦 year whatever box was ticked: the check flags the tick
+    try:
+        value = canon.compose_date(era, year, month, day)
+    except ValueError as exc:
+        return "", 0.0, [str(exc)], eras
+    return value, conf, [], eras
+
+
+def _month(aligned: Aligned, f: Field, engine: Engine) -> tuple[str, float, list[str]]:
+    parts = {p.id: engine.read_cells(crops(aligned, p), "digits") for p in f.parts}
+    conf = min(r.confidence for r in parts.values())
+    year, month = parts["year"].text, parts["month"].text
+    if not year and not month:
+        return "", conf, []
+    try:
+        return canon.month(f"{year}-{month}"), conf, []
+    except ValueError as exc:
+        return "", 0.0, [str(exc)]
+
+
+def recognise(aligned: Aligned, engine: Engine) -> tuple[dict[str, tuple[str, float, list[str], str]], dict[str, str]]:
+    """field id → (canonical value, confidence, reasons, type); plus the era ticks for the checks."""
+    out: dict[str, tuple[str, float, list[str], str]] = {}
+    extra: dict[str, str] = {}
+    for f in aligned.template.fields:
+        reasons: list[str] = []
+        if f.type == "checkbox":
+            r = _checkbox(aligned, f.box)
+            value, conf = r.text, r.confidence
+        elif f.type == "date":
+            value, conf, reasons, eras = _date(aligned, f, engine)
+            extra.update(eras)
+        elif f.type == "month":
+            value, conf, reasons = _month(aligned, f, engine)
+        else:
+            if f.is_cells:
+                r = engine.read_cells(crops(aligned, f), f.type)
+            else:
+                box = crops(aligned, f)[0]
+                r = _blank(box) or engine.read_text(box, f.type)
+            conf = r.confidence
+            try:
+                value = canon.canonical(f.type, r.text)
+            except ValueError as exc:
+                value, reasons = canon.nfkc(r.text).strip(), [str(exc)]
+        out[f.id] = (value, float(conf), reasons, f.type)
+    return out, extra
+
+
+# --------------------------------------------------------------------------- one page
+
+
+def _reconcile_names(read: dict[str, tuple[str, float, list[str], str]], template: Template) -> None:
+    """Each 氏名 against its フリガナ (``<who>_name`` beside ``<who>_kana``); other free text
+    (住所, 勤務先, 続柄) is written without spaces, so a gap the reader saw there is dropped."""
+    from yakuba.ocr.checks import reconcile_name, thresholds
+
+    limits = thresholds()
+    for fid, (value, conf, reasons, ftype) in list(read.items()):
+        if ftype == "kanji" and not fid.endswith("_name"):
+            read[fid] = (value.replace(" ", ""), conf, reasons, ftype)
+    for fid, (name, n_conf, n_reasons, ftype) in list(read.items()):
+        kid = fid[: -len("_name")] + "_kana"
+        if ftype != "kanji" or not fid.endswith("_name") or kid not in read:
+            continue
+        kana, k_conf, k_reasons, k_type = read[kid]
+        if n_reasons or k_reasons:
+            continue
+        if bool(name) != bool(kana):  # one written, the other read as blank: a faint hand, not a blank
+            why = "氏名とフリガナの一方だけが読み取れました"
+            read[fid] = (name, min(n_conf, 0.5), [why], ftype)
+            read[kid] = (kana, min(k_conf, 0.5), [why], k_type)
+            continue
+        name, kana, k_conf, n_why, k_why = reconcile_name(name, kana, k_conf)
+        if not n_why and name and k_conf <= limits.get("katakana", limits["default"]):
+            # a 氏名 is only as sure as the フリガナ beside it: a stroke dropped from a rare kanji
+            # (颯太 read as 太) comes out confident, the フリガナ (ソウタ) does not agree
+            n_why = "フリガナが確定していないため、氏名も確認してください"
+        read[fid] = (name, n_conf, [n_why] if n_why else [], ftype)
+        read[kid] = (kana, k_conf, [k_why] if k_why else [], k_type)
+
+
+def read_image(image: np.ndarray, page: str, *, engine: Engine | None = None, template: Template | None = None,
+               facility_codes: Collection[str] | None = None, today: dt.date | None = None,
+               keep_image: bool = True) -> PageResult:
+    """Stages 2–6 on one page image (grayscale or BGR)."""
+    started = time.perf_counter()
+    template = template or load_template()
+    engine = engine or default_engine()
+    if facility_codes is None:
+        from yakuba.ocr.synth import FACILITY_CODES
+
+        facility_codes = FACILITY_CODES
+    today = today or dt.date.today()
+    types = template.types()
+    try:
+        if isinstance(image, _Unreadable):
+            raise AlignmentError(image.reason)
+        aligned = align(image, template, DPI)
+    except AlignmentError as exc:
+        reason = f"ページを様式に合わせられません: {exc.reason}"
+        fields = {fid: FieldResult("", 0.0, "review", reason, t) for fid, t in types.items()}
+        return PageResult(page, fields, exc.reason, time.perf_counter() - started)
+    read, eras = recognise(aligned, engine)
+    _reconcile_names(read, template)
+    values = {fid: v[0] for fid, v in read.items()}
+    flagged = check_page({**values, **eras}, facility_codes=facility_codes, today=today)
+    for key, reason in list(flagged.items()):  # an era tick flagged → its date field
+        base = key.split("_era_")[0] if "_era_" in key else key
+        if base != key and base in read:
+            flagged.setdefault(base, reason)
+    fields: dict[str, FieldResult] = {}
+    for fid, (value, conf, reasons, ftype) in read.items():
+        status, reason = decide(ftype, Reading(value, conf), [*reasons, flagged.get(fid, "")])
+        fields[fid] = FieldResult(value, conf, status, reason, ftype)
+    return PageResult(page, fields, None, time.perf_counter() - started, aligned.image if keep_image else None)
+
+
+def field_crop(aligned: np.ndarray, template: Template, field_id: str, dpi: int = DPI,
+               margin_mm: float = 1.5) -> np.ndarray:
+    """The field's image on the aligned page, with a small margin (for the verification screen)."""
+    from yakuba.ocr.render import box_px
+
+    f = template.field(field_id)
+    b = _outline(f)
+    x0, y0, x1, y1 = box_px(Box(b.x - margin_mm, b.y - margin_mm, b.w + 2 * margin_mm, b.h + 2 * margin_mm), dpi)
+    h, w = aligned.shape[:2]
+    return aligned[max(0, y0):min(h, y1), max(0, x0):min(w, x1)].copy()
+
+
+def _outline(f: Field) -> Box:
+    boxes = [leaf.box for leaf in f.leaves()] or [f.box]
+    x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
+    x1, y1 = max(b.right for b in boxes), max(b.bottom for b in boxes)
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def redact(aligned: np.ndarray, template: Template, field_ids: Iterable[str], dpi: int = DPI) -> np.ndarray:
+    """A copy of the page with those fields painted over (an operator's whole-page view)."""
+    from yakuba.ocr.render import box_px
+
+    out = aligned.copy()
+    for fid in field_ids:
+        b = _outline(template.field(fid))
+        x0, y0, x1, y1 = box_px(Box(b.x - 1, b.y - 1, b.w + 2, b.h + 2), dpi)
+        out[max(0, y0):y1, max(0, x0):x1] = 40
+    return out
+
+
+# --------------------------------------------------------------------------- many pages
+
+_ENGINE: Engine | None = None
+
+
+def default_engine(name: str = "rapidocr") -> Engine:
+    """One engine per process (the recogniser's session is the costly part)."""
+    global _ENGINE
+    if _ENGINE is None or getattr(_ENGINE, "name", None) != name:
+        _ENGINE = get_engine(name)
+    return _ENGINE
+
+
+@dataclass(frozen=True)
+class _Job:
+    engine: str
+    facility_codes: tuple[str, ...] | None
+    today: dt.date | None
+    template_path: str | None
+
+
+def _worker_init() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # the processes share the cores: one ONNX thread each
+
+
+def _read_file(args: tuple[_Job, str]) -> list[dict]:
+    job, path = args
+    template = load_template(path=job.template_path) if job.template_path else load_template()
+    engine = default_engine(job.engine)
+    out = []
+    try:
+        for name, image in load_pages(path):
+            try:
+                r = read_image(image, name, engine=engine, template=template, facility_codes=job.facility_codes,
+                               today=job.today, keep_image=False)
+            except Exception as exc:  # a bug must not cost the batch: the page goes to a person
+                import traceback
+
+                traceback.print_exc()
+                reason = f"読み取り中に内部エラー ({type(exc).__name__}): このページは人が入力してください"
+                r = PageResult(name, {fid: FieldResult("", 0.0, "review", reason, t)
+                                      for fid, t in template.types().items()}, reason)
+            out.append(r.to_json())
+    except PipelineError as exc:
+        out.append({"page": Path(path).name, "fields": {}, "error": str(exc)})
+    return out
+
+
+def read_paths(paths: Sequence[str | Path], *, engine: str = "rapidocr", workers: int | None = None,
+               facility_codes: Collection[str] | None = None, today: dt.date | None = None,
+               template_path: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> Iterator[dict]:
+    """Result lines (as dicts) for every page of ``paths``, in input order; files in parallel."""
+    files = input_files(paths)
+    job = _Job(engine, tuple(facility_codes) if facility_codes is not None else None, today, template_path)
+    workers = workers if workers is not None else max(1, min(len(files), os.cpu_count() or 1))
+    done = 0
+    if workers <= 1 or len(files) <= 1:
+        for f in files:
+            yield from _read_file((job, str(f)))
+            done += 1
+            if progress:
+                progress(done, len(files))
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+        for lines in pool.map(_read_file, [(job, str(f)) for f in files], chunksize=1):
+            yield from lines
+            done += 1
+            if progress:
+                progress(done, len(files))
+
+
+def write_results(lines: Iterable[dict], out: Path, started: float) -> tuple[int, float]:
+    """Write the JSON lines (atomically) and ``<out>.meta.json`` with the timing the score reads."""
+    tmp = out.with_name(out.name + ".part")
+    pages = 0
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            pages += 1
+    os.replace(tmp, out)
+    seconds = time.perf_counter() - started
+    meta = out.with_name(out.name + ".meta.json")
+    meta.write_text(json.dumps({"pages": pages, "seconds": round(seconds, 3)}) + "\n", encoding="utf-8")
+    return pages, seconds
