@@ -36,6 +36,10 @@ MAX_BACKGROUND = 0.3  # at most this much of the form's empty paper may look pri
 MAX_ERROR_MM = 1.5
 MAX_ANGLE = 10.0
 MIN_MATCH = 0.6
+#: Four fiducials that fit the form within this (mm) are evidence enough that it is the form: the
+#: printed lines may then be mostly washed out (a faint scan thresholded to black and white), and
+#: FAINT_MATCH of them found is enough.
+EXACT_FIT_MM, FAINT_MATCH = 0.3, 0.3
 CHECKBOX_LOW, CHECKBOX_HIGH = 0.03, 0.07  # ink ratio inside the frame: below → "0", above → "1"
 
 
@@ -188,7 +192,8 @@ def _warp(gray: np.ndarray, H: np.ndarray, template: Template, dpi: int) -> np.n
                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
-def _accept(gray: np.ndarray, H: np.ndarray, template: Template, dpi: int) -> tuple[np.ndarray, float, float, str | None]:
+def _accept(gray: np.ndarray, H: np.ndarray, template: Template, dpi: int,
+            min_match: float = MIN_MATCH) -> tuple[np.ndarray, float, float, str | None]:
     angle, why = _geometry(H, dpi, template)
     if why:
         return np.empty(0), 0.0, angle, why
@@ -200,7 +205,7 @@ def _accept(gray: np.ndarray, H: np.ndarray, template: Template, dpi: int) -> tu
     match, background = _match(norm, template, dpi)
     if background > MAX_BACKGROUND:
         return norm, match, angle, f"用紙ではありません (not a form: {background:.0%} of the empty paper is dark)"
-    if match < MIN_MATCH:
+    if match < min_match:
         return norm, match, angle, f"様式が一致しません (the printed form is not where the template has it: {match:.0%} found)"
     return norm, match, angle, None
 
@@ -282,7 +287,8 @@ def align(image: np.ndarray, template: Template, dpi: int = 200) -> Aligned:
         else:
             for flipped, order in ((False, [0, 1, 2, 3]), (True, [3, 2, 1, 0])):  # upside down: tried once
                 H = cv2.getPerspectiveTransform(src[order].astype(np.float32), dst.astype(np.float32))
-                norm, match, angle, why = _accept(gray, H, template, dpi)
+                norm, match, angle, why = _accept(gray, H, template, dpi,
+                                                  FAINT_MATCH if error_mm <= EXACT_FIT_MM else MIN_MATCH)
                 if why is None:
                     return Aligned(norm, template, dpi, H, error_mm, match, "fiducials", angle, flipped)
                 reasons.append(why)
