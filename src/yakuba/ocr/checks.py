@@ -376,7 +376,10 @@ def check_page(
     v = {k: (x or "") for k, x in values.items()}
     out: dict[str, str] = {}
 
-    _add(out, ["postal_code"], check_postal(v.get("postal_code", ""), v.get("address", "")))
+    # 〒 and 住所 that disagree: either may be the misread one, both go to a person
+    postal_reason = check_postal(v.get("postal_code", ""), v.get("address", ""))
+    _add(out, ["postal_code", "address"] if postal_reason and "一致しません" in postal_reason else ["postal_code"],
+         postal_reason)
     if "postal_code" in v and not v["postal_code"]:
         out["postal_code"] = "郵便番号が読み取れません"
     if "address" in v and not v["address"]:
