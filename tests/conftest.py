@@ -5,6 +5,9 @@ import tempfile
 
 # Before Django's settings are read: a private data directory for the whole run.
 os.environ.setdefault("YAKUBA_DATA", tempfile.mkdtemp(prefix="yakuba-test-"))
+# The demo city reads its scanned forms with the real OCR (about 0.5 s a page): a few in the tests,
+# whose many `yakuba demo` runs would otherwise read 60 each (YAKUBA_DEMO_SCANS, yakuba.intake.demo).
+os.environ.setdefault("YAKUBA_DEMO_SCANS", "2")
 
 import pytest  # noqa: E402
 

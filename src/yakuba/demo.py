@@ -6,11 +6,8 @@ again keeps what is there; the logins are kept (mode 0600) in `$YAKUBA_DATA/demo
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 import os
-import random
 import secrets
 from pathlib import Path
 from typing import Callable
@@ -41,38 +38,7 @@ LOGINS = [
     (Role.ADMIN, None, "admin"),
 ]
 
-# Syllables for made-up names: common-looking but generated, never taken from any register.
-_SURNAMES = ["青木", "石川", "上野", "大川", "小林", "川口", "木村", "桜井", "杉本", "高木", "中西", "野口", "浜田", "松井", "森下", "吉川"]
-_SURNAME_KANA = ["アオキ", "イシカワ", "ウエノ", "オオカワ", "コバヤシ", "カワグチ", "キムラ", "サクライ", "スギモト", "タカギ", "ナカニシ", "ノグチ", "ハマダ", "マツイ", "モリシタ", "ヨシカワ"]
-_CHILD = [("はると", "ハルト"), ("ゆい", "ユイ"), ("そうた", "ソウタ"), ("めい", "メイ"), ("れん", "レン"), ("あおい", "アオイ"), ("ひなた", "ヒナタ"), ("さくら", "サクラ")]
-_GUARDIAN = ["一郎", "花子", "健太", "由美", "大輔", "智子", "翔", "彩"]
-_TOWNS = ["本町", "中央", "幸町", "柳瀬", "宗岡", "館"]
-_NEEDS = [("就労(フルタイム)", 20), ("就労(パートタイム)", 14), ("出産", 12), ("疾病", 16), ("介護", 14), ("就学", 12)]
 DEMO_CITY = "みどり市"
-
-
-def demo_applicants(n: int = 24, seed: int = 20261126) -> list[dict]:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(1, n + 1):
-        s = rng.randrange(len(_SURNAMES))
-        child, child_kana = rng.choice(_CHILD)
-        need, points = rng.choice(_NEEDS)
-        birth = dt.date(2021, 4, 2) + dt.timedelta(days=rng.randrange(365 * 5))
-        rows.append({
-            "receipt_number": f"R8-{i:04d}",
-            "child_name": f"{_SURNAMES[s]} {child}",
-            "child_kana": f"{_SURNAME_KANA[s]} {child_kana}",
-            "child_birth_date": birth,
-            "guardian_name": f"{_SURNAMES[s]} {rng.choice(_GUARDIAN)}",
-            "postal_code": f"999-{rng.randrange(10000):04d}",
-            "address": f"{DEMO_CITY}{rng.choice(_TOWNS)}{rng.randrange(1, 9)}-{rng.randrange(1, 30)}-{rng.randrange(1, 20)}",
-            "phone": f"000-{rng.randrange(1000):04d}-{rng.randrange(10000):04d}",
-            "need_reason": need,
-            "base_points": points,
-            "wishes": [f"N{rng.randrange(1, 12):03d}" for _ in range(3)],
-        })
-    return rows
 
 
 def _logins_path() -> Path:
@@ -135,33 +101,12 @@ def _water_debit(progress: Callable[[str], None]) -> None:
 
 
 def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None:
-    from yakuba.intake.models import Application
-    from yakuba.vault.models import StoredObject
-    from yakuba.vault.service import erase, store
+    """AI-OCR intake: synthetic scanned forms read, partly verified; an earlier batch delivered and
+    its scans erased with a certificate (yakuba.intake.demo)."""
+    from yakuba.intake.demo import run
 
-    if Application.objects.exists():
-        return
-    progress("架空の入園申請を登録しています")
-    responsible = User.objects.get(username="responsible")
-    with transaction.atomic():
-        for row in demo_applicants():
-            Application.objects.create(vendor=vendor, status=Application.Status.CHECKING, **row)
-    progress("スキャン画像(架空)を暗号化して保管しています")
-    for batch in ("R8-前回分", "R8-第1便"):
-        for i in range(3):
-            store(io.BytesIO(_synthetic_scan(batch, i)), kind=StoredObject.Kind.SCAN,
-                  description=f"申請書スキャン {batch} {i + 1}枚目", organisation=vendor, user=responsible,
-                  categories=["name", "address", "birth_date", "circumstances"], batch=batch)
-    progress("前回分のスキャン画像を消去し、消去証明書を発行しています")
-    erase(StoredObject.objects.filter(batch="R8-前回分"), user=responsible, summary="申請書スキャン R8-前回分")
-
-
-def _synthetic_scan(batch: str, index: int) -> bytes:
-    """A small grey image (PGM) standing in for a scanned form."""
-    rng = random.Random(f"{batch}-{index}")
-    width, height = 64, 48
-    pixels = bytes(rng.randrange(200, 256) for _ in range(width * height))
-    return f"P5 {width} {height} 255\n".encode() + pixels
+    run(vendor, User.objects.get(username="responsible"), User.objects.get(username="operator"),
+        User.objects.get(username="staff"), progress)
 
 
 def print_logins(logins: list[dict]) -> None:

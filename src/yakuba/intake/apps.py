@@ -7,4 +7,4 @@ class IntakeConfig(AppConfig):
     verbose_name = "入園申請データ入力(委託先)"
 
     def ready(self) -> None:
-        from yakuba.intake import exporters  # noqa: F401
+        from yakuba.intake import exporters, jobs  # noqa: F401

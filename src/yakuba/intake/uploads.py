@@ -1,0 +1,44 @@
+"""Uploads of scans kept in memory: Django would spool a large upload to a temporary file on disk,
+in plaintext; the scans exist on disk only encrypted (`yakuba.vault`)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+
+class InMemoryUploadHandler(FileUploadHandler):
+    """Every file of the request in memory, up to `limit` bytes in all; beyond it the upload stops
+    and `too_large` says so (the view answers with a message, nothing is stored)."""
+
+    def __init__(self, request: Any = None, limit: int = 512 * 1024 * 1024) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_large = False
+        self.buffer: BytesIO | None = None
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        assert self.buffer is not None
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile | None:
+        if self.buffer is None or self.too_large:
+            return None
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer, field_name=self.field_name, name=self.file_name, content_type=self.content_type,
+            size=file_size, charset=self.charset, content_type_extra=self.content_type_extra,
+        )
