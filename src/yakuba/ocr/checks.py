@@ -113,35 +113,31 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
+def _birth(value: str, today: date, oldest: date, too_old: str) -> str | None:
+    """A birth date that exists, is not in the future and not before ``oldest``."""
+    reason = check_date(value)
+    if reason:
+        return reason
+    d = date.fromisoformat(value)
+    if d > today:
+        return "生年月日が未来の日付です"
+    return too_old if d < oldest else None
+
+
 def check_child_birth(value: str, today: date, max_age: int = 6, start: date | None = None) -> str | None:
     """A nursery child: born on or before ``today`` and no more than ``max_age`` years before the
     desired start (``start``, else ``today``) — the page's own start month keeps the check right
     however long after the application round the batch is read."""
     if not value:
         return "生年月日が読み取れません"
-    reason = check_date(value)
-    if reason:
-        return reason
-    d = date.fromisoformat(value)
-    if d > today:
-        return "生年月日が未来の日付です"
-    if d < _years_before(start or today, max_age):
-        return f"生年月日が入園希望月の{max_age}年以上前です（保育園の対象年齢外）"
-    return None
+    return _birth(value, today, _years_before(start or today, max_age),
+                  f"生年月日が入園希望月の{max_age}年以上前です（保育園の対象年齢外）")
 
 
 def check_sibling_birth(value: str, today: date, max_age: int = 25) -> str | None:
     if not value:
         return None
-    reason = check_date(value)
-    if reason:
-        return reason
-    d = date.fromisoformat(value)
-    if d > today:
-        return "生年月日が未来の日付です"
-    if d < _years_before(today, max_age):
-        return "きょうだいの生年月日が古すぎます"
-    return None
+    return _birth(value, today, _years_before(today, max_age), "きょうだいの生年月日が古すぎます")
 
 
 def check_month(value: str, today: date) -> str | None:
