@@ -90,6 +90,7 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
 
     _applications(orgs["vendor-entry"], progress)
     _water_debit(progress)
+    _admission(progress)
     return logins
 
 
@@ -98,6 +99,13 @@ def _water_debit(progress: Callable[[str], None]) -> None:
     from yakuba.debit.demo import run_month
 
     run_month(User.objects.get(username="water"), progress)
+
+
+def _admission(progress: Callable[[str], None]) -> None:
+    """利用調整: ~600 synthetic applicants, ~40 facilities, a round computed and approved (yakuba.admission.demo)."""
+    from yakuba.admission.demo import run
+
+    run(User.objects.get(username="staff"), User.objects.get(username="supervisor"), progress)
 
 
 def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None:

@@ -24,6 +24,8 @@ INSPECTORS = {Role.COUNCIL_MEMBER, Role.CITY_SUPERVISOR, Role.ADMIN}
 # belongs to another organisation, so every role is refused; tests/debit/test_it_admits_only_the_water_department.py
 # checks that the water department's staff get in.
 WATER: set[str] = set()
+# 子ども家庭課 (organisation "kodomo"): the city roles of the test users belong to it.
+KODOMO = {Role.CITY_STAFF, Role.CITY_SUPERVISOR}
 
 EXPECTED: dict[str, object] = {
     "accounts:home": ALL,
@@ -77,6 +79,26 @@ EXPECTED: dict[str, object] = {
     "debit:notices_print": WATER,
     "debit:new_forms": WATER,
     "debit:new_form_done": WATER,
+    "admission:rounds": KODOMO,
+    "admission:import": KODOMO,
+    "admission:receipt": KODOMO,
+    "admission:income": KODOMO,
+    "admission:round_create": KODOMO,
+    "admission:round": KODOMO,
+    "admission:round_compute": KODOMO,
+    "admission:round_approve": {Role.CITY_SUPERVISOR},
+    "admission:round_what_if": KODOMO,
+    "admission:round_second": KODOMO,
+    "admission:round_notices": KODOMO,
+    "admission:round_csv": KODOMO,
+    "admission:applications": KODOMO,
+    "admission:application": KODOMO,
+    "admission:application_create": KODOMO,
+    "admission:application_match": KODOMO,
+    "admission:application_edit": KODOMO,
+    "admission:child": KODOMO,
+    "admission:child_notice": KODOMO,
+    "admission:child_response": KODOMO,
 }
 ADMIN_SITE = {Role.ADMIN}
 

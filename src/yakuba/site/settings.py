@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yakuba.jobs",
     "yakuba.intake",
     "yakuba.debit",
+    "yakuba.admission",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("jobs/", include("yakuba.jobs.urls")),
     path("intake/", include("yakuba.intake.urls")),
     path("debit/", include("yakuba.debit.urls")),
+    path("admission/", include("yakuba.admission.urls")),
     path("admin/", restrict(admin.site.urls, Rule(roles=frozenset({Role.ADMIN.value})))),
 ]

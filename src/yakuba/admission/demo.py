@@ -1,0 +1,49 @@
+"""The demo city's 利用調整: ~600 synthetic applicants at ~40 facilities, a computed and approved
+round ready to browse (results page, each child's explanation, notices, CSV).
+
+The path is the real one: the synthetic applications travel as the vendor's delivery package
+(signed, encrypted, numbered), the city imports it, matches residents, imports 所得割額 from a
+tax CSV, enters its own facts, creates the round from a facilities CSV, computes it (staff) and
+approves it (supervisor). Idempotent: does nothing when the demo round exists.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+DEMO_ROUND = "デモ 一次調整"
+ADMISSION_YEAR = 2027
+
+
+def run(staff: Any, supervisor: Any, progress: Callable[[str], None] = lambda m: None) -> None:
+    from yakuba.admission import services
+    from yakuba.admission.models import Round
+    from yakuba.admission.synthetic import (apply_facts, load_residents, make_population, write_delivery,
+                                            write_facilities_csv, write_income_csv)
+    from yakuba.handover.service import create
+
+    if Round.objects.filter(name=DEMO_ROUND).exists():
+        return
+    children = int(os.environ.get("YAKUBA_DEMO_APPLICANTS", "600"))
+    facilities = max(3, children // 15)
+    progress(f"利用調整のデモ: 申込 {children} 件・施設 {facilities} か所を用意しています")
+    population = make_population(children, facilities, ADMISSION_YEAR, seed=11, batch="B9001")
+    load_residents(population.residents)
+    with tempfile.TemporaryDirectory(prefix="yakuba-demo-admission-") as tmp:
+        folder = Path(tmp)
+        files = write_delivery(folder / "payload", population.records, batch="B9001")
+        package = folder / "B9001.yakuba"
+        create(package, files, sender="vendor-entry", recipient="kodomo", purpose="入園申込データの納品(デモ)")
+        progress("利用調整のデモ: 納品パッケージを受領しています")
+        services.import_package(package, staff, admission_year=ADMISSION_YEAR)
+        apply_facts(population.facts, ADMISSION_YEAR)
+        services.import_income(write_income_csv(folder / "income.csv", population.incomes, encoding="cp932"), staff,
+                               year=ADMISSION_YEAR)
+        rnd = services.create_round(ADMISSION_YEAR, services.read_facilities_csv(
+            write_facilities_csv(folder / "facilities.csv", population.facilities)), staff, name=DEMO_ROUND)
+    progress("利用調整のデモ: 一次調整を計算しています")
+    services.compute(rnd, staff)
+    services.approve(rnd, supervisor)
