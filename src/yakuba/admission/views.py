@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
@@ -24,7 +25,7 @@ from yakuba.audit.reveal import reveal, reveal_rows
 
 KODOMO = dict(departments=(ORGANISATION,))
 ROLES = (Role.CITY_STAFF, Role.CITY_SUPERVISOR)
-SECTION = "保育所等の利用調整"  # Japanese only for now: not yet in the English catalog
+SECTION = _("保育所等の利用調整")
 
 APP_LIST = ("child_name",)
 CHILD_LINKS = 500
@@ -51,7 +52,7 @@ def _upload(request: HttpRequest, name: str, suffix: str) -> Path | None:
     return Path(tmp.name)
 
 
-@allow(*ROLES, menu="利用調整", section=SECTION, order=400, **KODOMO)
+@allow(*ROLES, menu=_("利用調整"), section=SECTION, order=400, **KODOMO)
 def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "admission/round_list.html", {
         "rounds": Round.objects.select_related("previous")[:50],
@@ -114,7 +115,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return redirect("admission:rounds")
 
 
-@allow(*ROLES, menu="利用申込と住民記録の照合", section=SECTION, order=410, **KODOMO)
+@allow(*ROLES, menu=_("利用申込と住民記録の照合"), section=SECTION, order=410, **KODOMO)
 def application_list(request: HttpRequest) -> HttpResponse:
     apps = Application.objects.all()
     only = request.GET.get("match", "")
