@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -340,34 +341,34 @@ def round_second(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("admission:round", pk=second.pk)
 
 
+def _download(request: HttpRequest, pk: int, make: Callable[[], bytes], content_type: str, filename: str) -> HttpResponse:
+    """The file ``make`` builds as an attachment, or back to the round with the reason it could not."""
+    try:
+        data = make()
+    except services.AdmissionError as exc:
+        messages.error(request, str(exc))
+        return redirect("admission:round", pk=pk)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @allow(*ROLES, **KODOMO)
 @require_POST
 def round_notices(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
     kind = request.POST.get("kind", "")
     results = services.results_for_print(rnd, waiting={"waiting": True, "placed": False}.get(kind))
-    try:
-        data = services.notices_pdf(results, request.user, request=request)
-    except services.AdmissionError as exc:
-        messages.error(request, str(exc))
-        return redirect("admission:round", pk=pk)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="notices-{rnd.pk}-{kind or "all"}.pdf"'
-    return response
+    return _download(request, pk, lambda: services.notices_pdf(results, request.user, request=request),
+                     "application/pdf", f"notices-{rnd.pk}-{kind or 'all'}.pdf")
 
 
 @allow(*ROLES, **KODOMO)
 @require_POST
 def round_csv(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
-    try:
-        data = services.results_csv(rnd, request.user, request=request)
-    except services.AdmissionError as exc:
-        messages.error(request, str(exc))
-        return redirect("admission:round", pk=pk)
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="admission-results-{rnd.pk}.csv"'
-    return response
+    return _download(request, pk, lambda: services.results_csv(rnd, request.user, request=request),
+                     "text/csv; charset=utf-8", f"admission-results-{rnd.pk}.csv")
 
 
 @allow(*ROLES, **KODOMO)
