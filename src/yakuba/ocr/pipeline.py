@@ -209,6 +209,13 @@ def _blank(aligned: Aligned, f: Field) -> Reading | None:
     return None
 
 
+def thresholds_for(field_type: str) -> float:
+    from yakuba.ocr.checks import thresholds
+
+    t = thresholds()
+    return t.get(field_type, t["default"])
+
+
 def _date(aligned: Aligned, f: Field, engine: Engine) -> tuple[str, float, list[str], dict[str, str]]:
     """(canonical date, confidence, reasons, era ticks keyed ``<field>_era_<元号>``)."""
     eras: dict[str, str] = {}
@@ -218,7 +225,9 @@ def _date(aligned: Aligned, f: Field, engine: Engine) -> tuple[str, float, list[
         if part.id in ERA_PARTS:
             r = _checkbox(aligned, part.box)
             eras[f"{f.id}_era_{ERA_PARTS[part.id]}"] = r.text
-            conf = min(conf, r.confidence)
+            # a tick box outside the ambiguous band is certain (empty ≤ 0.006, ticked ≥ 0.146 against
+            # bands at 0.03/0.07): its ink-ratio confidence is on the checkbox scale, not the digits'
+            conf = min(conf, 1.0 if r.confidence > thresholds_for("checkbox") else r.confidence)
         else:
             r = engine.read_cells(crops(aligned, part), "digits")
             digits[part.id] = r.text
