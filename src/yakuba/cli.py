@@ -124,6 +124,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
+    from yakuba.jobs.models import Job
+
+    stalled = Job.fail_stalled()  # jobs left running by a worker that was killed
+    if stalled:
+        print(f"応答のない処理 {stalled} 件を失敗として記録しました (stalled jobs marked failed)", file=sys.stderr)
     options = ["--queue-name", "*", "--no-reload"]
     if args.batch:
         options.append("--batch")

@@ -100,3 +100,21 @@ def test_a_batch_being_read_is_not_queued_twice(files, responsible) -> None:
     with pytest.raises(services.IntakeError, match="読み取りの処理中です"):
         services.start_reading(batch, responsible)
     assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_reads_a_batch_again_when_its_worker_was_killed(batch, responsible) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yakuba.intake import services
+    from yakuba.jobs.models import LEASE, Job
+
+    job = Job.objects.create(kind="intake.read_batch", params={"batch": batch.pk}, status=Job.Status.RUNNING,
+                             started_at=timezone.now() - LEASE - dt.timedelta(minutes=1))
+    batch.job = job
+    batch.save(update_fields=["job"])
+    again = services.start_reading(batch, responsible)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and again.pk != job.pk and again.status == Job.Status.QUEUED

@@ -199,12 +199,15 @@ def create_batch(vendor: Any, name: str, uploads: Sequence[Upload], user: Any) -
 
 def start_reading(batch: Batch, user: Any) -> Any:
     """Queue the reading as a background job (`yakuba worker`); the batch page shows its progress."""
+    from yakuba.jobs.models import Job
     from yakuba.jobs.tasks import start
 
     if batch.finished:
         raise IntakeError("納品済みのバッチは読み取り直せません。")
     if batch.job is not None and not batch.job.finished:
-        raise IntakeError("このバッチは読み取りの処理中です。終わるまでお待ちください。")
+        if not batch.job.stalled:
+            raise IntakeError("このバッチは読み取りの処理中です。終わるまでお待ちください。")
+        Job.fail_stalled()  # its worker stopped: the pages already read are kept, the rest is read again
     with transaction.atomic():
         job = start("intake.read_batch", user=user, params={"batch": batch.pk})
         Batch.objects.filter(pk=batch.pk).update(job=job, status=Batch.Status.READING)

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+#: A running job that has not reported for this long has lost its worker (killed, machine gone):
+#: it is failed, so that the work can be started again (``YAKUBA_JOB_LEASE_S``, default 10 minutes).
+LEASE = dt.timedelta(seconds=int(getattr(settings, "YAKUBA_JOB_LEASE_S", 600)))
+STALLED_MESSAGE = "処理していた作業プロセスが応答しなくなりました(停止した可能性があります)。もう一度実行してください。"
 
 
 class Job(models.Model):
@@ -30,6 +37,7 @@ class Job(models.Model):
     started_at = models.DateTimeField("開始日時", null=True, blank=True)
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField("最終報告", null=True, blank=True)
 
     class Meta:
         verbose_name = "バックグラウンド処理"
@@ -47,6 +55,27 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def stalled(self) -> bool:
+        """Running, but no word from its worker for longer than :data:`LEASE`."""
+        last = self.heartbeat_at or self.started_at
+        return self.status == self.Status.RUNNING and last is not None and timezone.now() - last > LEASE
+
+    @classmethod
+    def fail_stalled(cls) -> int:
+        """Fail every running job whose worker stopped answering (see :data:`LEASE`); how many."""
+        from django.db.models import Q
+        from django.db.models.functions import Coalesce
+
+        cutoff = timezone.now() - LEASE
+        stalled = (cls.objects.filter(status=cls.Status.RUNNING).annotate(last=Coalesce("heartbeat_at", "started_at"))
+                   .filter(Q(last__lt=cutoff)))
+        ids = list(stalled.values_list("pk", flat=True))
+        if ids:
+            cls.objects.filter(pk__in=ids, status=cls.Status.RUNNING).update(
+                status=cls.Status.FAILED, finished_at=timezone.now(), message=STALLED_MESSAGE)
+        return len(ids)
+
+    @property
     def label(self) -> str:
         from yakuba.jobs.registry import KINDS
 
@@ -58,4 +87,6 @@ class Job(models.Model):
         self.done, self.total = done, total
         if message:
             self.message = message[:300]
-        Job.objects.filter(pk=self.pk).update(done=done, total=total, message=self.message)
+        self.heartbeat_at = timezone.now()
+        Job.objects.filter(pk=self.pk).update(done=done, total=total, message=self.message,
+                                              heartbeat_at=self.heartbeat_at)

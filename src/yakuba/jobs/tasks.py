@@ -18,7 +18,8 @@ def run_job(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
     if job.finished:
         return
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
     try:
         result = KINDS[job.kind].run(job)
     except Exception as exc:  # the job fails, the worker goes on

@@ -204,6 +204,9 @@ YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
 # 口座振替: the relay (仲介機関) the water department sends its 全銀 files through, with this
 # installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.
+# a running background job that has not reported for this long lost its worker (yakuba.jobs.models.LEASE)
+YAKUBA_JOB_LEASE_S = int(os.environ.get("YAKUBA_JOB_LEASE_S", "600"))
+
 _relay = os.environ.get("YAKUBA_DEBIT_RELAY", "")
 if _relay == "simulator":
     DEBIT_RELAY: object = "simulator"
