@@ -392,13 +392,15 @@ def redact(aligned: np.ndarray, template: Template, field_ids: Iterable[str], dp
 # --------------------------------------------------------------------------- many pages
 
 _ENGINE: Engine | None = None
+_ENGINE_PID = 0
 
 
 def default_engine(name: str = "rapidocr") -> Engine:
-    """One engine per process (the recogniser's session is the costly part)."""
-    global _ENGINE
-    if _ENGINE is None or getattr(_ENGINE, "name", None) != name:
-        _ENGINE = get_engine(name)
+    """One engine per process (the recogniser's session is the costly part). A worker forked from
+    a process that already had one makes its own: an ONNX session is not to be shared across fork."""
+    global _ENGINE, _ENGINE_PID
+    if _ENGINE is None or getattr(_ENGINE, "name", None) != name or _ENGINE_PID != os.getpid():
+        _ENGINE, _ENGINE_PID = get_engine(name), os.getpid()
     return _ENGINE
 
 
