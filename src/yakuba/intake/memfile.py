@@ -1,9 +1,10 @@
 """Plaintext that a path-taking library must read, without writing the plaintext to disk.
 
-The OCR pipeline (`load_pages`) and the hand-over package (`create`) read files by path; the scans
-and the delivery file are personal data that exist on disk only encrypted. On Linux the bytes go
+The hand-over package (`create`) reads files by path; the delivery files are personal data that
+exist on disk only encrypted. (The scans need none of this: the OCR pipeline reads them from
+memory, `pages_from_bytes`.) On Linux the bytes go
 into an anonymous memory file (``memfd_create``) and the path handed out is a symlink — named as
-the library needs (the file name gives the page names and the name inside the package) — in a
+the library needs (the name inside the package) — in a
 private temporary folder, pointing at ``/proc/self/fd/N``. Only the link touches the disk.
 
 Elsewhere (no ``memfd_create``) the fallback is a file in a private (0700) temporary folder,

@@ -156,18 +156,12 @@ def check_upload(name: str, data: bytes) -> int:
         if pages == 0:
             raise IntakeError(f"{shown}: PDF にページがありません。")
         return pages
-    import cv2
-    import numpy as np
+    from yakuba.ocr.pipeline import PipelineError, decode_image
 
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        try:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as im:
-                im.load()
-        except Exception:  # noqa: BLE001
-            raise IntakeError(f"{shown}: 画像として読めません。ファイルが壊れていないか確かめてください。") from None
+    try:
+        decode_image(data, shown)
+    except PipelineError:
+        raise IntakeError(f"{shown}: 画像として読めません。ファイルが壊れていないか確かめてください。") from None
     return 1
 
 
@@ -236,7 +230,7 @@ def read_page(image: "np.ndarray", name: str) -> "PageResult":
 
 def read_batch(batch: Batch, user: Any, progress: Progress = _no_progress) -> Batch:
     """Read every page not read yet (so a restarted job goes on where it stopped)."""
-    from yakuba.ocr.pipeline import PipelineError, load_pages
+    from yakuba.ocr.pipeline import PipelineError, pages_from_bytes
     from yakuba.ocr.template import load_template
 
     template = load_template()
@@ -247,17 +241,16 @@ def read_batch(batch: Batch, user: Any, progress: Progress = _no_progress) -> Ba
     for scan in batch.scans.filter(read_at__isnull=True).order_by("seq"):
         data = _read_stored(scan.stored, user)
         seen = set(batch.pages.filter(scan=scan).values_list("name", flat=True))
-        with plaintext_path(scan.file_name, data) as path:
-            try:
-                for name, image in load_pages(path):
-                    if name in seen:
-                        continue
-                    _store_page(batch, scan, name, read_page(image, name), user, template)
-                    done += 1
-                    progress(done, total, f"{done} / {total} ページを読み取りました")
-            except PipelineError as exc:  # the whole file (checked at upload, so rare)
-                _store_failed(batch, scan, scan.file_name, str(exc), user)
+        try:
+            for name, image in pages_from_bytes(safe_name(scan.file_name), data):
+                if name in seen:
+                    continue
+                _store_page(batch, scan, name, read_page(image, name), user, template)
                 done += 1
+                progress(done, total, f"{done} / {total} ページを読み取りました")
+        except PipelineError as exc:  # the whole file (checked at upload, so rare)
+            _store_failed(batch, scan, scan.file_name, str(exc), user)
+            done += 1
         Scan.objects.filter(pk=scan.pk).update(read_at=timezone.now())
     batch.refresh_from_db()
     batch.status, batch.read_at = Batch.Status.VERIFYING, timezone.now()

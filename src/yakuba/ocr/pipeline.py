@@ -89,7 +89,8 @@ class PageResult:
 # --------------------------------------------------------------------------- stage 1: load
 
 
-def _decode_image(data: bytes, where: str) -> np.ndarray:
+def decode_image(data: bytes, where: str) -> np.ndarray:
+    """A grayscale image from the bytes of a PNG, JPEG, TIFF or BMP file (PipelineError if none)."""
     import cv2
 
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
@@ -107,17 +108,19 @@ def _decode_image(data: bytes, where: str) -> np.ndarray:
     return img
 
 
-def _pdf_pages(path: Path) -> Iterator[tuple[str, np.ndarray]]:
+def _pdf_pages(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndarray]]:
+    import io
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data))
         pages = list(reader.pages)
     except (PdfReadError, OSError, ValueError) as exc:
-        raise PipelineError(f"{path.name}: PDF として読めません ({exc})") from None
+        raise PipelineError(f"{file_name}: PDF として読めません ({exc})") from None
     for n, page in enumerate(pages, 1):
-        name = f"{path.name}#{n}"
+        name = f"{file_name}#{n}"
         try:
             images = list(page.images)
         except Exception as exc:  # a broken image stream: that page is unreadable, not the file
@@ -128,7 +131,7 @@ def _pdf_pages(path: Path) -> Iterator[tuple[str, np.ndarray]]:
             continue
         biggest = max(images, key=lambda im: len(im.data))
         try:
-            yield name, _decode_image(biggest.data, name)
+            yield name, decode_image(biggest.data, name)
         except PipelineError as exc:
             yield name, _unreadable(str(exc))
 
@@ -150,16 +153,24 @@ def load_pages(path: str | Path) -> Iterator[tuple[str, np.ndarray]]:
     path = Path(path)
     if not path.is_file():
         raise PipelineError(f"{path}: ファイルがありません (no such file)")
-    suffix = path.suffix.lower()
+    if path.suffix.lower() not in (*IMAGE_SUFFIXES, PDF_SUFFIX):
+        raise PipelineError(f"{path.name}: 対応していない形式です (use PNG, JPEG, TIFF or PDF)")
+    yield from pages_from_bytes(path.name, path.read_bytes())
+
+
+def pages_from_bytes(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndarray]]:
+    """:func:`load_pages` for a file held in memory (a scan decrypted from the vault never needs
+    to be written out): ``file_name`` gives the kind (by its suffix) and the page names."""
+    suffix = Path(file_name).suffix.lower()
     if suffix == PDF_SUFFIX:
-        yield from _pdf_pages(path)
+        yield from _pdf_pages(file_name, data)
     elif suffix in IMAGE_SUFFIXES:
         try:
-            yield path.name, _decode_image(path.read_bytes(), path.name)
+            yield file_name, decode_image(data, file_name)
         except PipelineError as exc:
-            yield path.name, _unreadable(str(exc))
+            yield file_name, _unreadable(str(exc))
     else:
-        raise PipelineError(f"{path.name}: 対応していない形式です (use PNG, JPEG, TIFF or PDF)")
+        raise PipelineError(f"{file_name}: 対応していない形式です (use PNG, JPEG, TIFF or PDF)")
 
 
 def input_files(paths: Iterable[str | Path]) -> list[Path]:
