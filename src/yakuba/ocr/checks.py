@@ -453,6 +453,12 @@ def thresholds() -> dict[str, float]:
         return {k: float(x) for k, x in tomllib.load(f)["thresholds"].items()}
 
 
+def threshold(field_type: str) -> float:
+    """The confidence a field of this type must exceed to be accepted (``default`` for others)."""
+    t = thresholds()
+    return t.get(field_type, t["default"])
+
+
 def decide(field_type: str, reading, reasons: str | Collection[str] | None = None) -> tuple[str, str]:
     """``("accepted", "")`` or ``("review", reason)`` for one field.
 
@@ -466,8 +472,7 @@ def decide(field_type: str, reading, reasons: str | Collection[str] | None = Non
     found = [r for r in (reasons or []) if r]
     if found:
         return "review", "、".join(dict.fromkeys(found))
-    t = thresholds()
-    limit = t.get(field_type, t["default"])
+    limit = threshold(field_type)
     if conf <= limit:
         text = getattr(reading, "text", None)
         if text == "" and field_type != "checkbox":

@@ -71,22 +71,15 @@ def combine_cells(cells: Sequence[Reading]) -> Reading:
 # --------------------------------------------------------------------------- checkboxes
 
 
-CHECKBOX_EMPTY = 0.03  # ink ratio of the box's inside at or below which it is surely empty
-CHECKBOX_TICKED = 0.08  # at or above which it is surely ticked; between: ambiguous
-
-
 def read_checkbox(crop: np.ndarray) -> Reading:
-    """A tick box by ink ratio of its inside, with an ambiguous band (confidence ≤ 0.5 there)."""
-    from .decode import ink_ratio
+    """A tick box by the ink a tick leaves in its middle (:func:`yakuba.ocr.align.read_checkbox`);
+    in the ambiguous band the likelier value, with a confidence of at most 0.5."""
+    from .align import CHECKBOX_HIGH, CHECKBOX_LOW, tick_ratio
+    from .align import read_checkbox as by_ink
 
-    r = ink_ratio(crop, margin=0.18)
-    if r >= CHECKBOX_TICKED:
-        return Reading("1", min(1.0, 0.9 + r), (("0", 0.0),))
-    if r <= CHECKBOX_EMPTY:
-        return Reading("0", 1.0 - r, (("1", 0.0),))
-    mid = (CHECKBOX_EMPTY + CHECKBOX_TICKED) / 2
-    value = "1" if r >= mid else "0"
-    conf = 0.5 * abs(r - mid) / (mid - CHECKBOX_EMPTY)
+    value, conf = by_ink(crop)
+    if value is None:
+        value = "1" if tick_ratio(crop) >= (CHECKBOX_LOW + CHECKBOX_HIGH) / 2 else "0"
     return Reading(value, float(conf), (("0" if value == "1" else "1", 0.0),))
 
 

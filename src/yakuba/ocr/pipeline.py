@@ -37,9 +37,9 @@ from typing import Callable, Collection, Iterable, Iterator, Sequence
 import numpy as np
 
 from yakuba.ocr import canonical as canon
-from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, read_checkbox
-from yakuba.ocr.checks import check_page, decide
-from yakuba.ocr.engines import Engine, Reading, get_engine
+from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops
+from yakuba.ocr.checks import check_page, decide, reconcile_name, threshold
+from yakuba.ocr.engines import Engine, Reading, get_engine, read_checkbox
 from yakuba.ocr.template import Box, Field, Template, load_template
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -191,13 +191,7 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _checkbox(aligned: Aligned, box: Box) -> Reading:
-    value, conf = read_checkbox(crop(aligned, box))
-    if value is None:  # ambiguous band: the likelier value, with a confidence below the threshold
-        from yakuba.ocr.align import CHECKBOX_HIGH, CHECKBOX_LOW, tick_ratio
-
-        middle = (CHECKBOX_LOW + CHECKBOX_HIGH) / 2
-        return Reading("1" if tick_ratio(crop(aligned, box)) >= middle else "0", conf)
-    return Reading(value, conf)
+    return read_checkbox(crop(aligned, box))
 
 
 BLANK_INK, SURE_INK = 0.0012, 0.0025
@@ -220,13 +214,6 @@ def _blank(aligned: Aligned, f: Field) -> Reading | None:
     return None
 
 
-def thresholds_for(field_type: str) -> float:
-    from yakuba.ocr.checks import thresholds
-
-    t = thresholds()
-    return t.get(field_type, t["default"])
-
-
 def _date(aligned: Aligned, f: Field, engine: Engine) -> tuple[str, float, list[str], dict[str, str]]:
     """(canonical date, confidence, reasons, era ticks keyed ``<field>_era_<元号>``)."""
     eras: dict[str, str] = {}
@@ -238,7 +225,7 @@ def _date(aligned: Aligned, f: Field, engine: Engine) -> tuple[str, float, list[
             eras[f"{f.id}_era_{ERA_PARTS[part.id]}"] = r.text
             # a tick box outside the ambiguous band is certain (empty ≤ 0.006, ticked ≥ 0.146 against
             # bands at 0.03/0.07): its ink-ratio confidence is on the checkbox scale, not the digits'
-            conf = min(conf, 1.0 if r.confidence > thresholds_for("checkbox") else r.confidence)
+            conf = min(conf, 1.0 if r.confidence > threshold("checkbox") else r.confidence)
         else:
             r = engine.read_cells(crops(aligned, part), "digits")
             digits[part.id] = r.text
@@ -306,9 +293,6 @@ def recognise(aligned: Aligned, engine: Engine) -> tuple[dict[str, tuple[str, fl
 def _reconcile_names(read: dict[str, tuple[str, float, list[str], str]], template: Template) -> None:
     """Each 氏名 against its フリガナ (``<who>_name`` beside ``<who>_kana``); other free text
     (住所, 勤務先, 続柄) is written without spaces, so a gap the reader saw there is dropped."""
-    from yakuba.ocr.checks import reconcile_name, thresholds
-
-    limits = thresholds()
     for fid, (value, conf, reasons, ftype) in list(read.items()):
         if ftype == "kanji" and not fid.endswith("_name"):
             read[fid] = (value.replace(" ", ""), conf, reasons, ftype)
@@ -325,7 +309,7 @@ def _reconcile_names(read: dict[str, tuple[str, float, list[str], str]], templat
             read[kid] = (kana, min(k_conf, 0.5), [why], k_type)
             continue
         name, kana, k_conf, n_why, k_why = reconcile_name(name, kana, k_conf)
-        if not n_why and name and k_conf <= limits.get("katakana", limits["default"]):
+        if not n_why and name and k_conf <= threshold("katakana"):
             # a 氏名 is only as sure as the フリガナ beside it: a stroke dropped from a rare kanji
             # (颯太 read as 太) comes out confident, the フリガナ (ソウタ) does not agree
             n_why = "フリガナが確定していないため、氏名も確認してください"
