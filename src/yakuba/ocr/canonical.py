@@ -43,9 +43,17 @@ def text(value: str) -> str:
     return _WS.sub(" ", nfkc(value)).strip()
 
 
+#: Small kana to their large forms (リョウ → リヨウ), for comparing readings written either way.
+LARGE_KANA = str.maketrans("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ")
+
+
+def to_katakana(s: str) -> str:
+    """Hiragana as katakana (ぁ–ゖ → ァ–ヶ); everything else as it is."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s)
+
+
 def katakana(value: str) -> str:
-    s = text(value).translate(_DASHES)
-    s = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s)
+    s = to_katakana(text(value).translate(_DASHES))
     # a stray (semi-)voiced mark that composed with nothing is noise
     s = "".join(c for c in unicodedata.normalize("NFC", s) if c not in "\u3099\u309a゛゜")
     return _WS.sub(" ", s).strip()

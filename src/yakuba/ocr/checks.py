@@ -21,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Collection, Mapping
 
-from .canonical import ERAS
+from .canonical import ERAS, LARGE_KANA, to_katakana
 
 GUARDIANS = ("guardian1", "guardian2")
 SIBLINGS = ("sibling1", "sibling2")
@@ -213,13 +213,13 @@ def check_wishes(wishes: Mapping[str, str], facility_codes: Collection[str]) -> 
 # --------------------------------------------------------------------------- フリガナ
 
 
-_SMALL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+_SMALL = {**LARGE_KANA, ord("ヵ"): "カ", ord("ヶ"): "ケ"}
 
 
 def _base_kana(s: str) -> str:
     """Katakana without dakuten/handakuten, small kana as large, no ー or spaces."""
     s = unicodedata.normalize("NFKC", s)
-    s = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s).translate(_SMALL)
+    s = to_katakana(s).translate(_SMALL)
     s = unicodedata.normalize("NFD", s)
     s = "".join(c for c in s if c not in "\u3099\u309a ー")
     return unicodedata.normalize("NFC", s)
@@ -270,8 +270,6 @@ def check_kana(name: str, kana: str) -> str | None:
     return None
 
 
-_SMALL_ONLY = str.maketrans("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ")
-
 #: Confidence given to a フリガナ that the recogniser and the 氏名's reading agree on, letter for letter.
 AGREED = 0.995
 
@@ -280,7 +278,7 @@ def _same_kana(a: str, b: str) -> bool:
     """Equal as katakana, spaces and small/large kana aside (リヨウ = リョウ); dakuten count."""
     def norm(x: str) -> str:
         x = unicodedata.normalize("NFKC", x).replace(" ", "")
-        return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in x).translate(_SMALL_ONLY)
+        return to_katakana(x).translate(LARGE_KANA)
     return bool(a) and norm(a) == norm(b)
 
 

@@ -40,6 +40,8 @@ from typing import Collection, Sequence
 import cv2
 import numpy as np
 
+from yakuba.ocr.canonical import LARGE_KANA
+
 REC_HEIGHT = 48
 REC_MIN_RATIO = 320 / 48
 MODEL_NAME = "PP-OCRv6_rec_small.onnx"
@@ -337,7 +339,6 @@ _SMALL_AFTER = {
     "ァ": set("ファヴ"), "ィ": set("ティディフウヴクグスズツ"), "ゥ": set("トドフ"),
     "ェ": set("シジチヂツフウヴイキギニヒビピミリ"), "ォ": set("ツフウヴ"),
 }
-_LARGE = str.maketrans("ァィゥェォッャュョ", "アイウエオツヤユヨ")
 
 
 def fix_katakana(text: str) -> str:
@@ -348,7 +349,7 @@ def fix_katakana(text: str) -> str:
         prev = out[-1] if out else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
         if c in _SMALL_AFTER and prev not in _SMALL_AFTER[c]:
-            c = c.translate(_LARGE)
+            c = c.translate(LARGE_KANA)
         elif c == "ッ" and (prev == " " or nxt in " アイウエオンーッ"):
             c = "ツ"
         elif c == "ー" and prev == " ":
