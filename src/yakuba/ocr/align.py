@@ -311,8 +311,7 @@ def align(image: np.ndarray, template: Template, dpi: int = 200) -> Aligned:
 
 def crop(aligned: Aligned, box: Box, margin_mm: float = 0.0) -> np.ndarray:
     """The box on the aligned page (grayscale copy); a positive margin widens it, a negative one shrinks it."""
-    m = margin_mm
-    x0, y0, x1, y1 = box_px(Box(box.x - m, box.y - m, box.w + 2 * m, box.h + 2 * m), aligned.dpi)
+    x0, y0, x1, y1 = box_px(box.grown(margin_mm), aligned.dpi)
     H, W = aligned.image.shape
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
     if x1 <= x0 or y1 <= y0:

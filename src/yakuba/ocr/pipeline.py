@@ -37,9 +37,10 @@ from typing import Callable, Collection, Iterable, Iterator, Sequence
 import numpy as np
 
 from yakuba.ocr import canonical as canon
-from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops
+from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, ink_ratio
 from yakuba.ocr.checks import check_page, decide, reconcile_name, threshold
 from yakuba.ocr.engines import Engine, Reading, get_engine, read_checkbox
+from yakuba.ocr.render import box_px
 from yakuba.ocr.template import Box, Field, Template, load_template
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -204,8 +205,6 @@ INSET_MM = 0.8
 
 
 def _blank(aligned: Aligned, f: Field) -> Reading | None:
-    from yakuba.ocr.align import ink_ratio
-
     r = ink_ratio(crop(aligned, f.box, margin_mm=-INSET_MM), frame=False)
     if r < BLANK_INK:
         return Reading("", 0.99)
@@ -356,11 +355,9 @@ def read_image(image: np.ndarray, page: str, *, engine: Engine | None = None, te
 def field_crop(aligned: np.ndarray, template: Template, field_id: str, dpi: int = DPI,
                margin_mm: float = 1.5) -> np.ndarray:
     """The field's image on the aligned page, with a small margin (for the verification screen)."""
-    from yakuba.ocr.render import box_px
-
     f = template.field(field_id)
     b = _outline(f)
-    x0, y0, x1, y1 = box_px(Box(b.x - margin_mm, b.y - margin_mm, b.w + 2 * margin_mm, b.h + 2 * margin_mm), dpi)
+    x0, y0, x1, y1 = box_px(b.grown(margin_mm), dpi)
     h, w = aligned.shape[:2]
     return aligned[max(0, y0):min(h, y1), max(0, x0):min(w, x1)].copy()
 
@@ -374,12 +371,10 @@ def _outline(f: Field) -> Box:
 
 def redact(aligned: np.ndarray, template: Template, field_ids: Iterable[str], dpi: int = DPI) -> np.ndarray:
     """A copy of the page with those fields painted over (an operator's whole-page view)."""
-    from yakuba.ocr.render import box_px
-
     out = aligned.copy()
     for fid in field_ids:
         b = _outline(template.field(fid))
-        x0, y0, x1, y1 = box_px(Box(b.x - 1, b.y - 1, b.w + 2, b.h + 2), dpi)
+        x0, y0, x1, y1 = box_px(b.grown(1), dpi)
         out[max(0, y0):y1, max(0, x0):x1] = 40
     return out
 

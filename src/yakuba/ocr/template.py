@@ -67,6 +67,10 @@ class Box:
     def inside(self, width: float, height: float) -> bool:
         return self.x >= 0 and self.y >= 0 and self.right <= width and self.bottom <= height
 
+    def grown(self, mm: float) -> "Box":
+        """The box widened by ``mm`` on every side (narrowed, for a negative ``mm``)."""
+        return Box(self.x - mm, self.y - mm, self.w + 2 * mm, self.h + 2 * mm)
+
     def split(self, n: int) -> tuple["Box", ...]:
         """The box cut into ``n`` equal cells, left to right."""
         w = self.w / n
