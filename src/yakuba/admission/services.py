@@ -19,7 +19,6 @@ import datetime as dt
 import io
 import json
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -31,6 +30,7 @@ from django.utils import timezone
 from yakuba.admission.config import ORGANISATION, rules_path
 from yakuba.admission.models import Application, Delivery, Facility, Resident, Result, Round
 from yakuba.audit.log import record
+from yakuba.ocr.canonical import text as _text  # the delivery's canonical text: NFKC, one space
 from yakuba.privacy.errors import PrivacyError
 
 FORMAT = "yakuba-intake-delivery/1"
@@ -58,10 +58,6 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 class AdmissionError(Exception):
     """A step that cannot be done; the message (Japanese) says why and what to do."""
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def school_year(month: str, default: int) -> int:
@@ -155,9 +151,9 @@ def _application_from(row: dict, delivery: Delivery | None, admission_year: int,
     return Application(
         admission_year=admission_year, receipt_number=row["receipt_number"], receipt_date=received,
         source=Application.Source.PACKAGE, delivery=delivery, page=row.get("page", ""),
-        child_name=_norm(f.get("child_name", "")), child_kana=_norm(f.get("child_kana", "")), child_birth=birth,
-        address=_norm(f.get("address", "")), postal_code=f.get("postal_code", ""), phone=f.get("phone", ""),
-        guardian1_name=_norm(f.get("guardian1_name", "")), guardian2_name=_norm(f.get("guardian2_name", "")),
+        child_name=_text(f.get("child_name", "")), child_kana=_text(f.get("child_kana", "")), child_birth=birth,
+        address=_text(f.get("address", "")), postal_code=f.get("postal_code", ""), phone=f.get("phone", ""),
+        guardian1_name=_text(f.get("guardian1_name", "")), guardian2_name=_text(f.get("guardian2_name", "")),
         wishes=[f[k] for k in ("wish1", "wish2", "wish3", "wish4", "wish5") if f.get(k)],
         start_month=f.get("start_month", ""), base_points=int(points.get("total") or 0),
         points_lines=list(points.get("lines") or []), points_problems=list(points.get("problems") or []),
@@ -170,7 +166,7 @@ def match_residents(app: Application) -> Application:
     Anything else (none, several, a guardian not found) leaves the application 照合待ち for staff.
     Does not save.
     """
-    children = list(Resident.objects.filter(name=_norm(app.child_name), birth_date=app.child_birth)[:2])
+    children = list(Resident.objects.filter(name=_text(app.child_name), birth_date=app.child_birth)[:2])
     child = children[0] if len(children) == 1 else None
     guardians: list[Resident | None] = []
     ok = child is not None
@@ -178,7 +174,7 @@ def match_residents(app: Application) -> Application:
         if not name:
             guardians.append(None)
             continue
-        found = list(Resident.objects.filter(name=_norm(name), address=child.address)[:2]) if child else []
+        found = list(Resident.objects.filter(name=_text(name), address=child.address)[:2]) if child else []
         guardians.append(found[0] if len(found) == 1 else None)
         ok = ok and len(found) == 1
     app.child_resident, app.guardian1_resident, app.guardian2_resident = child, guardians[0], guardians[1]

@@ -23,6 +23,7 @@ from yakuba.admission import services
 from yakuba.admission.config import ORGANISATION
 from yakuba.admission.models import Application, Delivery, Result, Round
 from yakuba.audit.reveal import reveal, reveal_rows
+from yakuba.ocr.canonical import text as canonical_text
 
 KODOMO = dict(departments=(ORGANISATION,))
 ROLES = (Role.CITY_STAFF, Role.CITY_SUPERVISOR)
@@ -219,10 +220,10 @@ def application_create(request: HttpRequest) -> HttpResponse:
     app = Application(admission_year=year, receipt_number=number, receipt_date=dt.date.today())
     try:
         services.save_application(app, request.user, {
-            "child_name": services._norm(name), "child_birth": birth, "base_points": points,
-            "guardian1_name": services._norm(post.get("guardian1_name", "")),
-            "guardian2_name": services._norm(post.get("guardian2_name", "")),
-            "address": services._norm(post.get("address", "")), "wishes": _codes(post.get("wishes", ""))}, request=request)
+            "child_name": canonical_text(name), "child_birth": birth, "base_points": points,
+            "guardian1_name": canonical_text(post.get("guardian1_name", "")),
+            "guardian2_name": canonical_text(post.get("guardian2_name", "")),
+            "address": canonical_text(post.get("address", "")), "wishes": _codes(post.get("wishes", ""))}, request=request)
     except services.AdmissionError as exc:
         messages.error(request, str(exc))
         return redirect("admission:applications")
