@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-EXIT_OK, EXIT_FAIL = 0, 1
+from yakuba.commandline import EXIT_FAIL, EXIT_OK, handle
+from yakuba.commandline import fail as _report
 
 
 def _django() -> None:
@@ -34,8 +35,7 @@ def _console():  # type: ignore[no-untyped-def]
 
 
 def _fail(message: str, code: int = EXIT_FAIL) -> int:
-    print(f"yakuba: {message}", file=sys.stderr)
-    return code
+    return _report(message, code, prog="yakuba")
 
 
 def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
@@ -393,18 +393,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; whatever it raises is told once, here (``yakuba.commandline.handle``)."""
     args = build_parser().parse_args(argv)
-    from yakuba.privacy.errors import PrivacyError
-
     try:
         return int(args.fn(args) or 0)
-    except PrivacyError as exc:
-        return _fail(str(exc), exc.exit_code)
-    except OSError as exc:  # a file named on the command line that cannot be read or written
-        where = exc.filename if exc.filename is not None else ""
-        return _fail(f"ファイルを読み書きできません (cannot read or write): {where}: {exc.strerror or exc}")
-    except KeyboardInterrupt:
-        return 130
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one place errors become exit codes
+        return handle(exc, prog="yakuba")
 
 
 if __name__ == "__main__":

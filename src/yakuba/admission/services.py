@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from yakuba.errors import YakubaError
 from yakuba.admission.config import ORGANISATION, rules_path
 from yakuba.admission.models import Application, Delivery, Facility, Resident, Result, Round
 from yakuba.audit.log import record
@@ -56,7 +57,7 @@ def _no_progress(done: int, total: int, message: str) -> None:
     pass
 
 
-class AdmissionError(Exception):
+class AdmissionError(YakubaError):
     """A step that cannot be done; the message (Japanese) says why and what to do."""
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from yakuba.errors import YakubaError
+
 MAX_PROBLEMS = 200
 """At most this many problems are kept and shown; the rest are only counted."""
 
@@ -36,7 +38,7 @@ class Problem:
         return f"{head}: {self.message}"
 
 
-class AllocationError(Exception):
+class AllocationError(YakubaError):
     """Base of the allocation command's errors; `exit_code` is what the command exits with."""
 
     exit_code = 1
@@ -51,7 +53,8 @@ class InputError(AllocationError):
         problems = list(problems)
         self.total = max(total if total is not None else len(problems), len(problems))
         self.problems: list[Problem] = problems[:MAX_PROBLEMS]
-        super().__init__(self.problems)
+        super().__init__(str(self.problems[0]) if self.problems else None,
+                         where=self.problems[0].file if self.problems else None)
 
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]

@@ -38,13 +38,15 @@ from . import io as aio
 from .errors import InputError, Problems
 from .model import AGES, Facility, Instance
 
+from yakuba.errors import YakubaError
+
 PathLike = Union[str, Path]
 
 DEFAULT_RULES = "midori.toml"
 """The demo rules file, in the ``rules/`` folder next to this module."""
 
 
-class RulesError(ValueError):
+class RulesError(YakubaError, ValueError):
     """A rules file that cannot be used. The message names the file and the key."""
 
     exit_code = 1
@@ -53,7 +55,7 @@ class RulesError(ValueError):
         self.source = source
         self.key = key
         self.what = what
-        super().__init__(f"{source}: {key or '(最上位)'}: {what}")
+        super().__init__(f"{source}: {key or '(最上位)'}: {what}", where=f"{source}:{key}")
 
 
 class IncomeCsvError(InputError):

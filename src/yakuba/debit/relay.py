@@ -15,8 +15,10 @@ from typing import Any, Iterator
 
 from django.conf import settings
 
+from yakuba.errors import YakubaError
 
-class RelayNotConfigured(Exception):
+
+class RelayNotConfigured(YakubaError):
     pass
 
 

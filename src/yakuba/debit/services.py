@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from yakuba.errors import YakubaError
 from yakuba.accounts.models import Organisation
 from yakuba.audit.log import record
 from yakuba.debit import codes
@@ -43,7 +44,7 @@ def _no_progress(done: int, total: int, message: str) -> None:
     pass
 
 
-class DebitError(Exception):
+class DebitError(YakubaError):
     """A step of the debit cycle refused; `str()` is one Japanese line for the user."""
 
 

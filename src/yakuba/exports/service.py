@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from yakuba.errors import YakubaError
 from yakuba.accounts.roles import Role
 from yakuba.audit.log import record
 from yakuba.audit.reveal import reveal_rows, visible_fields
@@ -23,7 +24,7 @@ from yakuba.personal import declaration_for
 APPROVERS = {"city_department": Role.CITY_SUPERVISOR, "vendor": Role.VENDOR_RESPONSIBLE, "council": Role.CITY_SUPERVISOR}
 
 
-class ExportRefused(Exception):
+class ExportRefused(YakubaError):
     """The request cannot go on; the message is shown to the user as it is."""
 
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from yakuba.errors import YakubaError
 from yakuba.audit.log import record
 from yakuba.intake import fields as form
 from yakuba.intake.memfile import plaintext_path, safe_name
@@ -54,7 +55,7 @@ def _no_progress(done: int, total: int, message: str) -> None:
     pass
 
 
-class IntakeError(Exception):
+class IntakeError(YakubaError):
     """A step of the intake refused; `str()` is one Japanese line for the user."""
 
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from yakuba.errors import YakubaError
 from yakuba.ocr.render import blank_array, box_px, page_size, px
 from yakuba.ocr.template import Box, Field, Template
 
@@ -43,7 +44,7 @@ EXACT_FIT_MM, FAINT_MATCH = 0.3, 0.3
 CHECKBOX_LOW, CHECKBOX_HIGH = 0.03, 0.07  # ink ratio inside the frame: below → "0", above → "1"
 
 
-class AlignmentError(ValueError):
+class AlignmentError(YakubaError, ValueError):
     """A page that cannot be put onto the template; ``reason`` says why."""
 
     exit_code = 1

@@ -36,6 +36,7 @@ from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from yakuba.errors import YakubaError
 from yakuba.ocr import canonical as canon
 from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, ink_ratio
 from yakuba.ocr.checks import check_page, decide, reconcile_name, threshold
@@ -49,7 +50,7 @@ ERA_PARTS = {"era_seireki": "西暦", "era_reiwa": "令和", "era_heisei": "平�
 DPI = 200
 
 
-class PipelineError(ValueError):
+class PipelineError(YakubaError, ValueError):
     """An input that cannot be read at all (not a page's content: that is reported per page)."""
 
     exit_code = 1

@@ -32,6 +32,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, NoReturn
 
+from yakuba.errors import YakubaError
+
 GUARDIANS = ("guardian1", "guardian2")
 GUARDIAN_LABELS = {"guardian1": "保護者1", "guardian2": "保護者2"}
 EMPLOYMENT = ("regular", "parttime", "self", "other")
@@ -44,7 +46,7 @@ MAX_DAYS = 7
 MAX_HOURS = 24
 
 
-class PointsTableError(ValueError):
+class PointsTableError(YakubaError, ValueError):
     """A scoring table that cannot be used. The message names the file and the key."""
 
     exit_code = 1

@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from yakuba.errors import YakubaError
 
-class ScoreError(ValueError):
+
+class ScoreError(YakubaError, ValueError):
     """A results or truth file that cannot be read (with file and line)."""
 
     exit_code = 1

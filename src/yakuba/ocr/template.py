@@ -27,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from yakuba.errors import YakubaError
+
 TEXT_TYPES = frozenset({"kanji", "katakana"})
 CELL_TYPES = frozenset({"digits", "code", "postal", "phone"})
 TYPES = TEXT_TYPES | CELL_TYPES | {"checkbox", "date", "month"}
@@ -35,7 +37,7 @@ MONTH_PARTS = ("year", "month")
 ERAS = {"era_seireki": "西暦", "era_reiwa": "令和", "era_heisei": "平成"}
 
 
-class TemplateError(ValueError):
+class TemplateError(YakubaError, ValueError):
     """A form definition that cannot be used (what and where)."""
 
     exit_code = 1

@@ -19,6 +19,7 @@ from typing import BinaryIO, Callable, Iterator
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from yakuba.files import fsync_dir, write_atomic, write_bytes_atomic, write_new  # noqa: F401 (re-exported)
 from yakuba.privacy.errors import KeyringError, PrivacyError
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -183,77 +184,8 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 # --- files ------------------------------------------------------------------------------------
 
 
-def fsync_dir(directory: Path) -> None:
-    """Make a rename or an unlink in ``directory`` durable (no-op where directories can't be opened)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _temp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-
-
-def write_atomic(path: Path, writer: Callable[[BinaryIO], None], *, mode: int = 0o600) -> None:
-    """Write through ``writer`` into a temp file beside ``path``, fsync, then rename over ``path``.
-
-    On any failure the temp file is removed and ``path`` is left as it was.
-    """
-    tmp = _temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            writer(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    write_atomic(path, lambda f: f.write(data), mode=mode)
-
-
-def write_new(path: Path, data: bytes, *, mode: int = 0o600) -> bool:
-    """Create ``path`` with ``data`` unless it exists; complete or absent, never half-written.
-
-    Returns False (and writes nothing) when ``path`` already exists — another process won.
-    """
-    tmp = _temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)  # fails when path exists: no clobbering
-        except FileExistsError:
-            return False
-        except OSError:
-            # A file system without hard links: fall back to an exclusive create.
-            try:
-                fd2 = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            except FileExistsError:
-                return False
-            with os.fdopen(fd2, "wb") as f2:
-                f2.write(data)
-                f2.flush()
-                os.fsync(f2.fileno())
-    finally:
-        tmp.unlink(missing_ok=True)
-    fsync_dir(path.parent)
-    return True
+# fsync_dir, write_atomic, write_bytes_atomic and write_new live in yakuba.files (one copy for every
+# module); they are imported above and used here as before.
 
 
 def overwrite_and_unlink(path: Path) -> bool:

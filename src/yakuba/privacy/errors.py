@@ -1,4 +1,4 @@
-"""The privacy core's own exceptions (個人情報保護コアの例外).
+"""The privacy core's own exceptions (個人情報保護コアの例外), of the one family ``yakuba.errors.YakubaError``.
 
 Every exception carries
 
@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from yakuba.errors import YakubaError
+
 __all__ = [
     "PrivacyError",
     "KeyringError",
@@ -40,24 +42,13 @@ __all__ = [
 ]
 
 
-class PrivacyError(Exception):
+class PrivacyError(YakubaError):
     """Base of every error the privacy core raises on bad input or bad data."""
 
     exit_code: ClassVar[int] = 1
+    code: ClassVar[str] = "privacy"
     default_message: ClassVar[str] = "個人情報保護の処理に失敗しました"
 
-    def __init__(
-        self, message: str | None = None, *, where: str | None = None, detail: str | None = None
-    ) -> None:
-        self.message: str = message or self.default_message
-        self.where: str | None = where
-        self.detail: str | None = detail
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        if self.detail:
-            return f"{self.message} ({self.detail})"
-        return self.message
 
 
 class KeyringError(PrivacyError):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from yakuba.errors import YakubaError
 
-class RelayError(Exception):
+
+class RelayError(YakubaError):
     """A relay operation failed; `str(error)` is one line for the user.
 
     `status` is the HTTP status the server answered (None when no answer came), `code` the

@@ -7,6 +7,8 @@ byte ranges are 1-based and inclusive, relative to the record. Pure: no Django.
 
 from __future__ import annotations
 
+from yakuba.errors import YakubaError
+
 
 def printable(raw: bytes | str) -> str:
     """The bytes of a field as text fit for a one-line message (JIS 8-bit; others as \\xNN)."""
@@ -24,7 +26,7 @@ def printable(raw: bytes | str) -> str:
     return "".join(out)
 
 
-class ZenginError(Exception):
+class ZenginError(YakubaError):
     """A file (or content to build) that does not follow the kind-91 layout or its rules.
 
     Attributes: `record` (1-based record number, or None when the problem is not in a record),

@@ -1,0 +1,100 @@
+"""Writing files whole or not at all (ファイルの書き込み). Pure: no Django.
+
+Every file yakuba writes for a person or another system goes through :func:`write_atomic`: a
+temporary file beside the target (created exclusively, never through a link), fsync, rename over
+the target, fsync of the folder. A crash or a kill leaves either the old file or the new one,
+and at most a hidden ``.NAME.*.tmp`` beside it, which the next write does not trip over.
+:func:`write_new` is the same for a file that must not exist yet.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+__all__ = ["fsync_dir", "write_atomic", "write_bytes_atomic", "write_new"]
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or an unlink in ``directory`` durable (no-op where directories can't be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def write_atomic(path: Path | str, writer: Callable[[BinaryIO], object], *, mode: int = 0o600,
+                 keep_mode: bool = False) -> None:
+    """Write through ``writer`` into a temp file beside ``path``, fsync, then rename over ``path``.
+
+    A new file gets ``mode``; with ``keep_mode`` a file that is replaced keeps its own. On any
+    failure the temp file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    if keep_mode:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            pass
+    tmp = _temp_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        os.fchmod(fd, mode)  # not narrowed by the umask: the mode asked for is the mode written
+        with os.fdopen(fd, "wb") as f:
+            writer(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def write_bytes_atomic(path: Path | str, data: bytes, *, mode: int = 0o600, keep_mode: bool = False) -> None:
+    """``data`` into ``path``, whole or not at all (see :func:`write_atomic`)."""
+    write_atomic(path, lambda f: f.write(data), mode=mode, keep_mode=keep_mode)
+
+
+def write_new(path: Path, data: bytes, *, mode: int = 0o600) -> bool:
+    """Create ``path`` with ``data`` unless it exists; complete or absent, never half-written.
+
+    Returns False (and writes nothing) when ``path`` already exists — another process won.
+    """
+    tmp = _temp_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)  # fails when path exists: no clobbering
+        except FileExistsError:
+            return False
+        except OSError:
+            # A file system without hard links: fall back to an exclusive create.
+            try:
+                fd2 = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd2, "wb") as f2:
+                f2.write(data)
+                f2.flush()
+                os.fsync(f2.fileno())
+    finally:
+        tmp.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+    return True
