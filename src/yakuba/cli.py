@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from yakuba.commandline import EXIT_FAIL, EXIT_OK, handle
+from yakuba.commandline import EXIT_FAIL, EXIT_OK, handle, write_output
 from yakuba.commandline import fail as _report
 
 
@@ -69,7 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     logins = setup_demo(progress=lambda msg: print(f"  {msg}"))
     if args.logins_json:
-        Path(args.logins_json).write_text(json.dumps(logins, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_output(json.dumps(logins, ensure_ascii=False, indent=2).encode("utf-8"), args.logins_json)
     print_logins(logins)
     if args.no_serve:
         return EXIT_OK

@@ -71,7 +71,8 @@ def read(contents: Mapping[str, bytes], *, recipient: str) -> Delivery:
             raise DeliveryError(f"パッケージに {name} がありません。", where=name)
     try:
         header = json.loads(contents[HEADER_FILE].decode("utf-8"))
-        lines = contents[RECORDS_FILE].decode("utf-8").splitlines()
+        # Lines end at "\n" only: str.splitlines would also cut at U+0085 or U+2028 inside a value.
+        lines = contents[RECORDS_FILE].decode("utf-8").split("\n")
         rows = [json.loads(line) for line in lines if line.strip()]
     except (ValueError, UnicodeError) as exc:
         raise DeliveryError(f"申込データを JSON として読めません ({type(exc).__name__})。") from None

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from yakuba.accounts.models import Organisation, User
 from yakuba.accounts.roles import Role
+from yakuba.files import write_bytes_atomic
 
 ORGANISATIONS = [
     ("kodomo", "子ども家庭課", Organisation.Kind.CITY_DEPARTMENT),
@@ -47,11 +48,7 @@ def _logins_path() -> Path:
 
 def _write_private(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:

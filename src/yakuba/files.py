@@ -4,7 +4,9 @@ Every file yakuba writes for a person or another system goes through :func:`writ
 temporary file beside the target (created exclusively, never through a link), fsync, rename over
 the target, fsync of the folder. A crash or a kill leaves either the old file or the new one,
 and at most a hidden ``.NAME.*.tmp`` beside it, which the next write does not trip over.
-:func:`write_new` is the same for a file that must not exist yet.
+:func:`staged` is the same as a block, for a file whose rename waits on something else (the vault
+renames inside the database transaction that records the file); :func:`write_new` is the same for a
+file that must not exist yet.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import BinaryIO, Callable
+from contextlib import contextmanager
+from typing import BinaryIO, Callable, Iterator
 
-__all__ = ["fsync_dir", "write_atomic", "write_bytes_atomic", "write_new"]
+__all__ = ["fsync_dir", "staged", "Staged", "write_atomic", "write_bytes_atomic", "write_new"]
 
 
 def fsync_dir(directory: Path) -> None:
@@ -35,6 +38,46 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
 
 
+class Staged:
+    """A file being written beside its target; :meth:`commit` puts it in place, else it vanishes."""
+
+    def __init__(self, file: BinaryIO, tmp: Path, path: Path) -> None:
+        self.file, self.tmp, self.path = file, tmp, path
+        self.committed = False
+
+    def commit(self) -> None:
+        """fsync, rename over the target, fsync the folder: the new content is there whole."""
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.tmp, self.path)
+        self.committed = True
+        fsync_dir(self.path.parent)
+
+
+@contextmanager
+def staged(path: Path | str, *, mode: int = 0o600) -> Iterator[Staged]:
+    """A temp file beside ``path`` (exclusive, never through a link, exactly ``mode``) to write
+    into; it replaces ``path`` only when the block calls ``commit()``, and is removed otherwise."""
+    path = Path(path)
+    tmp = _temp_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        os.fchmod(fd, mode)  # not narrowed by the umask: the mode asked for is the mode written
+        file = os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    out = Staged(file, tmp, path)
+    try:
+        yield out
+    finally:
+        if not out.committed:
+            file.close()
+            tmp.unlink(missing_ok=True)
+
+
 def write_atomic(path: Path | str, writer: Callable[[BinaryIO], object], *, mode: int = 0o600,
                  keep_mode: bool = False) -> None:
     """Write through ``writer`` into a temp file beside ``path``, fsync, then rename over ``path``.
@@ -48,19 +91,9 @@ def write_atomic(path: Path | str, writer: Callable[[BinaryIO], object], *, mode
             mode = path.stat().st_mode & 0o7777
         except OSError:
             pass
-    tmp = _temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
-    try:
-        os.fchmod(fd, mode)  # not narrowed by the umask: the mode asked for is the mode written
-        with os.fdopen(fd, "wb") as f:
-            writer(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    with staged(path, mode=mode) as out:
+        writer(out.file)
+        out.commit()
 
 
 def write_bytes_atomic(path: Path | str, data: bytes, *, mode: int = 0o600, keep_mode: bool = False) -> None:

@@ -29,3 +29,17 @@ def test_a_pure_core_imports_without_django(core: str) -> None:
     result = subprocess.run([sys.executable, "-c", SCRIPT, core], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) >= 5
+
+
+PURE_MODULES = ["yakuba.errors", "yakuba.files", "yakuba.commandline", "yakuba.delivery"]
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_a_shared_pure_module_imports_without_django(module: str) -> None:
+    script = ("import importlib, sys; importlib.import_module(sys.argv[1]); "
+              "loaded = [m for m in sys.modules if m == 'django' or m.startswith('django.')]; "
+              "assert not loaded, loaded")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    result = subprocess.run([sys.executable, "-c", script, module], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr

@@ -19,12 +19,17 @@ from functools import wraps
 from typing import Any, Callable, Iterable, Iterator
 
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext
 
 logger = logging.getLogger("yakuba.access")
+
+#: Sent when a signed-in user asks for a view their role may not use (``request``, ``view``): the
+#: audit app records it (``access.denied``), as it records logins — accounts sits below audit.
+access_denied = Signal()
 
 ATTRIBUTE = "yakuba_access"
 
@@ -132,9 +137,8 @@ class AccessMiddleware:
             return redirect_to_login(request.get_full_path())
         if rule.admits(user):
             return None
-        from yakuba.audit.log import record
-
-        record("access.denied", request=request, detail={"view": request.resolver_match.view_name if request.resolver_match else ""})
+        access_denied.send(sender=AccessMiddleware, request=request,
+                           view=request.resolver_match.view_name if request.resolver_match else "")
         return denied(request, gettext("この画面を利用する権限がありません。"))
 
 

@@ -54,10 +54,3 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "利用者"
         verbose_name_plural = "利用者"
-
-    @property
-    def role_label(self) -> str:
-        return Role(self.role).label if self.role else ""
-
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles

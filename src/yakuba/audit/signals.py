@@ -1,12 +1,14 @@
-"""Logins, logouts and failed logins go into the audit log."""
+"""Logins, logouts, failed logins and refused screens go into the audit log."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from yakuba.accounts.access import access_denied
 from yakuba.audit.log import pseudonym, record
 
 
@@ -24,8 +26,11 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(username=username).first()
     detail = {"user_id": user.pk} if user else {"username_pseudonym": pseudonym(username)}
     record("login.failed", request=request, actor=None, detail=detail)
+
+
+@receiver(access_denied)
+def on_access_denied(sender: Any, request: Any, view: str, **kwargs: Any) -> None:
+    record("access.denied", request=request, detail={"view": view})

@@ -4,7 +4,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from yakuba.jobs.registry import KINDS
 
 #: A running job that has not reported for this long has lost its worker (killed, machine gone):
 #: it is failed, so that the work can be started again (``YAKUBA_JOB_LEASE_S``, default 10 minutes).
@@ -63,9 +67,6 @@ class Job(models.Model):
     @classmethod
     def fail_stalled(cls) -> int:
         """Fail every running job whose worker stopped answering (see :data:`LEASE`); how many."""
-        from django.db.models import Q
-        from django.db.models.functions import Coalesce
-
         cutoff = timezone.now() - LEASE
         stalled = (cls.objects.filter(status=cls.Status.RUNNING).annotate(last=Coalesce("heartbeat_at", "started_at"))
                    .filter(Q(last__lt=cutoff)))
@@ -77,8 +78,6 @@ class Job(models.Model):
 
     @property
     def label(self) -> str:
-        from yakuba.jobs.registry import KINDS
-
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
 

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from yakuba.jobs.models import Job
+if TYPE_CHECKING:  # the models read the registry (a job's label), never the other way at run time
+    from yakuba.jobs.models import Job
 
 
 @dataclass(frozen=True)
 class Kind:
     id: str
     label: str
-    run: Callable[[Job], dict]
+    run: Callable[["Job"], dict]
     roles: frozenset[str]
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(id: str, label: str, roles: set[str]) -> Callable[[Callable[[Job], dict]], Callable[[Job], dict]]:
-    def decorate(fn: Callable[[Job], dict]) -> Callable[[Job], dict]:
+def register(id: str, label: str, roles: set[str]) -> Callable[[Callable[["Job"], dict]], Callable[["Job"], dict]]:
+    def decorate(fn: Callable[["Job"], dict]) -> Callable[["Job"], dict]:
         KINDS[id] = Kind(id, label, fn, frozenset(roles))
         return fn
 

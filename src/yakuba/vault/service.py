@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any, BinaryIO, Iterable
 
 from django.db import transaction
@@ -14,6 +11,7 @@ from django.utils import timezone
 
 from yakuba import __version__
 from yakuba.audit.log import record
+from yakuba.files import staged
 from yakuba.keyring import get_keyring
 from yakuba.privacy import envelope, erasure
 from yakuba.privacy.errors import DecryptionError, PrivacyError
@@ -32,24 +30,21 @@ def store(src: BinaryIO, *, kind: str, description: str, organisation: Any, user
     path = obj.path
     path.parent.mkdir(parents=True, exist_ok=True)
     keyring = get_keyring()
-    # The plaintext arrives as a stream; it is never written to disk unencrypted.
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
-        tmp_path = Path(tmp.name)
-        data_key = envelope.new_data_key()
-        info = envelope.encrypt_stream(src, tmp, data_key, str(obj.id))
-        tmp.flush()
-        os.fsync(tmp.fileno())
+    # The plaintext arrives as a stream; it is never written to disk unencrypted. The file is put
+    # in place inside the transaction that records it: both, or neither.
     try:
-        obj.wrapped_key = keyring.wrap(data_key, obj.context)
-        obj.size, obj.plain_sha256, obj.cipher_sha256 = info.plain_size, info.plain_sha256, info.cipher_sha256
-        with transaction.atomic():
-            obj.save(force_insert=True)
-            record("file.stored", actor=user, target=obj, categories=obj.categories,
-                   detail={"kind": kind, "size": obj.size})
-            os.replace(tmp_path, path)
+        with staged(path) as out:
+            data_key = envelope.new_data_key()
+            info = envelope.encrypt_stream(src, out.file, data_key, str(obj.id))
+            obj.wrapped_key = keyring.wrap(data_key, obj.context)
+            obj.size, obj.plain_sha256, obj.cipher_sha256 = info.plain_size, info.plain_sha256, info.cipher_sha256
+            with transaction.atomic():
+                obj.save(force_insert=True)
+                record("file.stored", actor=user, target=obj, categories=obj.categories,
+                       detail={"kind": kind, "size": obj.size})
+                out.commit()
     except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # renamed, but the transaction did not commit
         raise
     return obj
 
