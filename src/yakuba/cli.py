@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from yakuba.commandline import EXIT_FAIL, EXIT_OK, handle, write_output
-from yakuba.commandline import fail as _report
+from yakuba.commandline import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, handle, write_output
 
 
 def _django() -> None:
@@ -34,22 +33,18 @@ def _console():  # type: ignore[no-untyped-def]
     return Console(stderr=False, highlight=False)
 
 
-def _fail(message: str, code: int = EXIT_FAIL) -> int:
-    return _report(message, code, prog="yakuba")
-
-
 def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
     if getattr(args, "passphrase_env", None):
         value = os.environ.get(args.passphrase_env)
         if not value:
-            raise SystemExit(_fail(f"環境変数 {args.passphrase_env} にパスフレーズがありません。"))
+            raise SystemExit(fail(f"環境変数 {args.passphrase_env} にパスフレーズがありません。"))
         return value
     if getattr(args, "passphrase_file", None):
         return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\n")
     if getattr(args, "ask_passphrase", False):
         first = getpass.getpass("パスフレーズ: ")
         if confirm and getpass.getpass("もう一度: ") != first:
-            raise SystemExit(_fail("パスフレーズが一致しません。"))
+            raise SystemExit(fail("パスフレーズが一致しません。"))
         return first
     return None
 
@@ -267,7 +262,7 @@ def cmd_privacy_backup_key(args: argparse.Namespace) -> int:
 
     passphrase = _passphrase(args, confirm=True)
     if not passphrase:
-        return _fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", 2)
+        return fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", EXIT_USAGE)
     get_keyring().backup(Path(args.out), passphrase)
     print(f"鍵を {args.out} にバックアップしました。パスフレーズとは別々に保管してください。")
     return EXIT_OK
@@ -279,7 +274,7 @@ def cmd_privacy_restore_key(args: argparse.Namespace) -> int:
 
     passphrase = _passphrase(args)
     if not passphrase:
-        return _fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", 2)
+        return fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", EXIT_USAGE)
     Keyring.restore(Path(args.file), keys_dir(), passphrase, force=args.force)
     print(f"鍵を {keys_dir()} に復元しました。")
     return EXIT_OK
