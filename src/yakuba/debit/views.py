@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
 from yakuba.audit.reveal import reveal, reveal_rows
-from yakuba.debit import services
+from yakuba.debit.actions import notices, pain008, reconciliation, runs, sending
+from yakuba.debit.errors import DebitError
 from yakuba.debit.config import ORGANISATION
 from yakuba.debit.models import Bill, Customer, DebitFile, DebitItem, DebitRun, FailureNotice, Mandate, NewFormRequest
 from yakuba.debit.relay import RelayNotConfigured, relay_client
@@ -42,8 +43,8 @@ def _labels(model, fields):  # type: ignore[no-untyped-def]
 
 @allow(*ROLES, menu=_("口座振替の処理"), section=SECTION, order=300, **WATER)
 def run_list(request: HttpRequest) -> HttpResponse:
-    runs = DebitRun.objects.select_related("parent")[:100]
-    rows = [(r, r.totals()) for r in runs]
+    runs_ = DebitRun.objects.select_related("parent")[:100]
+    rows = [(r, r.totals()) for r in runs_]
     unpaid = Bill.objects.filter(status=Bill.Status.UNPAID).count()
     return render(request, "debit/run_list.html", {"rows": rows, "unpaid": unpaid})
 
@@ -56,8 +57,8 @@ def run_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "引落日を YYYY-MM-DD の形で入力してください。")
         return redirect("debit:runs")
     try:
-        run = services.create_run(day, request.user)
-    except services.DebitError as exc:
+        run = runs.do_create_run(day, request.user)
+    except DebitError as exc:
         messages.error(request, str(exc))
         return redirect("debit:runs")
     if run.debit_date != day:
@@ -87,7 +88,7 @@ def _with_client(request: HttpRequest, pk: int, step):  # type: ignore[no-untype
             return run, step(run, client)
     except RelayNotConfigured as exc:
         messages.error(request, str(exc))
-    except services.DebitError as exc:
+    except DebitError as exc:
         messages.error(request, str(exc))
     return run, None
 
@@ -95,7 +96,7 @@ def _with_client(request: HttpRequest, pk: int, step):  # type: ignore[no-untype
 @allow(*ROLES, **WATER)
 @require_POST
 def run_send(request: HttpRequest, pk: int) -> HttpResponse:
-    run, report = _with_client(request, pk, lambda run, client: services.send_run(run, client, request.user))
+    run, report = _with_client(request, pk, lambda run, client: sending.do_send_run(run, client, request.user))
     if report is not None:
         messages.success(request, f"金融機関 {len(report.sent)} 行分の振替データを中継サーバーへ送信しました。")
     return redirect("debit:run", pk=run.pk)
@@ -104,7 +105,7 @@ def run_send(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(*ROLES, **WATER)
 @require_POST
 def run_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    run, report = _with_client(request, pk, lambda run, client: services.receive_results(run, client, request.user))
+    run, report = _with_client(request, pk, lambda run, client: reconciliation.do_receive_results(run, client, request.user))
     if report is not None:
         c = report.counts
         messages.success(request, f"結果を消込みました: 振替済み {c.get('0', 0)} 件、不能通知 {c.get('notices', 0)} 件。")
@@ -120,8 +121,8 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "再振替日を YYYY-MM-DD の形で入力してください。")
         return redirect("debit:run", pk=run.pk)
     try:
-        retry = services.create_retry_run(run, day, request.user)
-    except services.DebitError as exc:
+        retry = runs.do_create_retry_run(run, day, request.user)
+    except DebitError as exc:
         messages.error(request, str(exc))
         return redirect("debit:run", pk=run.pk)
     messages.success(request, f"再振替 {retry.pk} を作成しました({retry.items.count()} 件、引落日 {retry.debit_date:%Y-%m-%d})。")
@@ -134,8 +135,8 @@ def run_pain008(request: HttpRequest, pk: int) -> HttpResponse:
     """The run as ISO 20022 pain.008: an export of every debtor's account, so the supervisor only."""
     run = get_object_or_404(DebitRun, pk=pk)
     try:
-        data = services.run_as_pain008(run, request.user, request=request)
-    except services.DebitError as exc:
+        data = pain008.do_export_pain008(run, request.user, request=request)
+    except DebitError as exc:
         messages.error(request, str(exc))
         return redirect("debit:run", pk=pk)
     response = HttpResponse(data, content_type="application/xml")
@@ -162,11 +163,11 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mandates = [(m, reveal(request, m, MANDATE_DETAIL)) for m in customer.mandates.order_by("-received_on", "-pk")]
     bills = customer.bills.order_by("-period")
     items = DebitItem.objects.filter(bill__customer=customer).select_related("run", "bill").order_by("-run__debit_date")
-    notices = FailureNotice.objects.filter(item__bill__customer=customer).select_related("item__run", "item__bill")
+    notices_ = FailureNotice.objects.filter(item__bill__customer=customer).select_related("item__run", "item__bill")
     return render(request, "debit/customer_detail.html", {
         "customer": customer, "row": row, "columns": _labels(Customer, CUSTOMER_DETAIL),
         "mandates": mandates, "mandate_columns": _labels(Mandate, MANDATE_DETAIL),
-        "bills": bills, "items": items, "notices": notices,
+        "bills": bills, "items": items, "notices": notices_,
     })
 
 
@@ -175,21 +176,20 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bill_paid(request: HttpRequest, pk: int) -> HttpResponse:
     bill = get_object_or_404(Bill, pk=pk)
     try:
-        services.mark_paid_manually(bill, request.user)
+        notices.do_mark_paid_manually(bill, request.user)
         messages.success(request, f"{bill.period_label}の料金を窓口収納として記録しました。")
-    except services.DebitError as exc:
+    except DebitError as exc:
         messages.error(request, str(exc))
     return redirect("debit:customer", pk=bill.customer_id)
 
 
 @allow(*ROLES, menu=_("口座振替不能通知"), section=SECTION, order=320, **WATER)
 def notice_list(request: HttpRequest) -> HttpResponse:
-    notices = (FailureNotice.objects.select_related("item__run", "item__bill")
-               .order_by("printed_at", "-created_at", "pk"))
-    page = Paginator(notices, 100).get_page(request.GET.get("page"))
+    page = Paginator(FailureNotice.objects.select_related("item__run", "item__bill")
+                     .order_by("printed_at", "-created_at", "pk"), 100).get_page(request.GET.get("page"))
     unprinted = FailureNotice.objects.filter(suppressed=False, printed_at__isnull=True).count()
-    notices = list(page.object_list)
-    rows = list(zip(notices, reveal_rows(request, [n.item for n in notices], ("customer_number",))))
+    shown = list(page.object_list)
+    rows = list(zip(shown, reveal_rows(request, [n.item for n in shown], ("customer_number",))))
     return render(request, "debit/notice_list.html", {"page": page, "rows": rows, "unprinted": unprinted})
 
 
@@ -197,8 +197,8 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(FailureNotice.objects.select_related("item__bill__customer", "item__run"), pk=pk)
     try:
-        data = services.notice_pdf(notice, request.user, request=request)
-    except services.DebitError as exc:
+        data = notices.do_notice_pdf(notice, request.user, request=request)
+    except DebitError as exc:
         messages.error(request, str(exc))
         return redirect("debit:notices")
     response = HttpResponse(data, content_type="application/pdf")
@@ -209,11 +209,10 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(*ROLES, **WATER)
 @require_POST
 def notices_print(request: HttpRequest) -> HttpResponse:
-    notices = list(FailureNotice.objects.filter(suppressed=False, printed_at__isnull=True)
-                   .select_related("item__bill__customer", "item__run").order_by("pk")[:500])
+    letters = notices.notices_to_print()
     try:
-        data = services.notices_batch_pdf(notices, request.user, request=request)
-    except services.DebitError as exc:
+        data = notices.do_print_notices(letters, request.user, request=request)
+    except DebitError as exc:
         messages.error(request, str(exc))
         return redirect("debit:notices")
     response = HttpResponse(data, content_type="application/pdf")
@@ -234,8 +233,8 @@ def new_form_list(request: HttpRequest) -> HttpResponse:
 def new_form_done(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(NewFormRequest, pk=pk)
     try:
-        services.mark_new_form_sent(req, request.user)
+        notices.do_mark_new_form_sent(req, request.user)
         messages.success(request, f"使用者番号 {req.mandate.customer.number} への依頼書の送付を記録しました。")
-    except services.DebitError as exc:
+    except DebitError as exc:
         messages.error(request, str(exc))
     return redirect("debit:new_forms")
