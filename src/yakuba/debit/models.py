@@ -155,10 +155,6 @@ class DebitRun(models.Model):
     def __str__(self) -> str:
         return f"振替 {self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
-
     def totals(self) -> dict[str, int]:
         agg = self.items.aggregate(count=models.Count("pk"), amount=models.Sum("amount"))
         done = self.items.filter(result_code="0").aggregate(count=models.Count("pk"), amount=models.Sum("amount"))
