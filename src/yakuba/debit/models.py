@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from yakuba.debit import codes
 from yakuba.privacy.declarations import Category, Declaration
 from yakuba.vault.models import StoredObject
 
@@ -226,9 +227,7 @@ class DebitItem(models.Model):
 
     @property
     def result_label(self) -> str:
-        from yakuba.debit.codes import label
-
-        return label(self.result_code) if self.result_code else "結果待ち"
+        return codes.label(self.result_code) if self.result_code else "結果待ち"
 
 
 class NewFormRequest(models.Model):

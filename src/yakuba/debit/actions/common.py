@@ -9,6 +9,7 @@ from yakuba.accounts.models import Organisation
 from yakuba.debit.config import ORGANISATION
 from yakuba.vault import service as vault
 from yakuba.vault.models import StoredObject
+from yakuba.zengin import kana
 
 FILE_CATEGORIES = ["name", "bank_account", "identifier"]
 """Personal data in a request or result file."""
@@ -42,6 +43,4 @@ def read(obj: StoredObject, user: Any, *, request: Any = None) -> bytes:
 
 
 def zengin_text(text: str, width: int) -> str:
-    from yakuba.zengin import kana
-
     return kana.to_zengin(text or "", width=width).text

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any, Sequence
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from yakuba.audit.log import record
@@ -76,13 +77,13 @@ def _notice_context(notice: FailureNotice) -> dict[str, Any]:
 
 
 def notice_html(notices: Sequence[FailureNotice]) -> str:
-    from django.template.loader import render_to_string
-
     return render_to_string("debit/notice_pdf.html", {"letters": [_notice_context(n) for n in notices]})
 
 
 def _render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import (
+        HTML,  # heavy (Pango, fonts): loaded only when a letter is printed
+    )
 
     return HTML(string=html).write_pdf()
 

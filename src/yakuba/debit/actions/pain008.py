@@ -16,6 +16,7 @@ from yakuba.debit.config import consignor
 from yakuba.debit.errors import DebitError
 from yakuba.debit.models import DebitFile, DebitRun
 from yakuba.zengin import codec
+from yakuba.zengin.iso20022 import Creditor, to_pain008
 from yakuba.zengin.model import ZenginFile
 
 __all__ = ["FORMAT", "check_export_pain008", "do_export_pain008", "filename"]
@@ -37,8 +38,6 @@ def check_export_pain008(run: DebitRun) -> list[DebitFile]:
 
 def do_export_pain008(run: DebitRun, user: Any, *, request: Any = None, now: dt.datetime | None = None) -> bytes:
     """The run's request files as one pain.008 message; the export is audited."""
-    from yakuba.zengin.iso20022 import Creditor, to_pain008
-
     files = check_export_pain008(run)
     batches = []
     for dfile in files:

@@ -28,7 +28,7 @@ from yakuba.debit.config import consignor
 from yakuba.debit.errors import DebitError
 from yakuba.debit.models import Bill, DebitFile, DebitItem, DebitRun, Mandate
 from yakuba.vault.models import StoredObject
-from yakuba.zengin import codec
+from yakuba.zengin import banks, codec
 from yakuba.zengin.errors import ZenginError
 from yakuba.zengin.model import Batch, Header, Layout, Record, Trailer, ZenginFile
 
@@ -134,8 +134,6 @@ def holiday_note(run: DebitRun) -> str | None:
 
 def _bank_names(bank_code: str, branch_code: str) -> tuple[str, str]:
     """The bank's and branch's names in 全銀 kana, from the zengin-code master (blank when unknown)."""
-    from yakuba.zengin import banks
-
     try:
         bank = banks.bank_name(bank_code) or ""
     except Exception:  # noqa: BLE001 - an unknown code leaves the optional name blank

@@ -18,6 +18,7 @@ from yakuba.audit.log import record
 from yakuba.debit.actions.common import FILE_CATEGORIES, Progress, no_progress, read
 from yakuba.debit.errors import DebitError
 from yakuba.debit.models import DebitFile, DebitRun
+from yakuba.relay.errors import RelayError
 
 __all__ = ["SendReport", "check_send_run", "do_send_run", "fetch_results"]
 
@@ -41,8 +42,6 @@ def do_send_run(run: DebitRun, client: Any, user: Any = None) -> SendReport:
     A file the relay already holds (same content sent before) is refused with a clear message:
     it is not forwarded to the bank again, and it is not marked sent.
     """
-    from yakuba.relay.errors import RelayError
-
     check_send_run(run)
     report = SendReport()
     for dfile in run.files.order_by("bank_code"):
@@ -82,8 +81,6 @@ def fetch_results(run: DebitRun, client: Any, *, wait: float = 0,
     `wait`: seconds to wait for each result (0: ask once). When a bank has not answered yet,
     DebitError names it: the 消込 waits until all results are there.
     """
-    from yakuba.relay.errors import RelayError
-
     pending = list(run.files.filter(reconciled_at__isnull=True).exclude(upload_id="").order_by("bank_code"))
     fetched, waiting = [], []
     for i, dfile in enumerate(pending, start=1):
