@@ -26,7 +26,7 @@ def water_user(role: str = Role.CITY_STAFF, username: str = "suido-staff"):  # t
 def make_customers(n: int, *, period: str = "2026-11", due: dt.date = DEBIT_DATE) -> list[Customer]:
     out = []
     for i in range(1, n + 1):
-        c = Customer.objects.create(number=f"{100000 + i}", name=f"試験 太郎{i}", name_kana=f"シケン タロウ",
+        c = Customer.objects.create(number=f"{100000 + i}", name=f"試験 太郎{i}", name_kana="シケン タロウ",
                                     postal_code="999-0001", address=f"みどり市本町{i}-1-1")
         bank, branch = BANKS[i % len(BANKS)]
         Mandate.objects.create(customer=c, bank_code=bank, branch_code=branch, account_number=f"{1000000 + i}",

@@ -11,7 +11,7 @@ from tests.debit.conftest import DEBIT_DATE, water_user
 from yakuba.accounts.access import DENIED_HEADER
 from yakuba.accounts.roles import Role
 from yakuba.audit.models import AuditEntry
-from yakuba.debit import services
+from yakuba.debit.actions import runs
 
 PAGES = ["debit:runs", "debit:customers", "debit:notices", "debit:new_forms"]
 
@@ -22,7 +22,7 @@ def test_the_water_department_gets_in(role: str, customers) -> None:  # type: ig
     client = Client()
     user = water_user(role, username=f"suido-{role}")
     client.force_login(user)
-    run = services.create_run(DEBIT_DATE, user)
+    run = runs.do_create_run(DEBIT_DATE, user)
     for name in PAGES:
         assert client.get(reverse(name)).status_code == 200, name
     page = client.get(reverse("debit:run", args=[run.pk])).content.decode()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.debit.conftest import DEBIT_DATE, make_customers, water_user
 from yakuba.accounts.roles import Role
 from yakuba.audit.models import AuditEntry
-from yakuba.debit import services
+from yakuba.debit.actions import runs
 from yakuba.zengin.iso20022 import PAIN
 
 
@@ -19,7 +19,7 @@ from yakuba.zengin.iso20022 import PAIN
 def test_it_exports_every_debit_of_the_run_for_the_supervisor() -> None:
     make_customers(5)
     supervisor = water_user(Role.CITY_SUPERVISOR, username="suido-sup")
-    run = services.create_run(DEBIT_DATE, supervisor)
+    run = runs.do_create_run(DEBIT_DATE, supervisor)
     client = Client()
     client.force_login(supervisor)
     assert "pain.008" in client.get(reverse("debit:run", args=[run.pk])).content.decode()
@@ -38,7 +38,7 @@ def test_it_exports_every_debit_of_the_run_for_the_supervisor() -> None:
 def test_staff_cannot_export() -> None:
     make_customers(2)
     staff = water_user(Role.CITY_STAFF)
-    run = services.create_run(DEBIT_DATE, staff)
+    run = runs.do_create_run(DEBIT_DATE, staff)
     client = Client()
     client.force_login(staff)
     assert "pain.008" not in client.get(reverse("debit:run", args=[run.pk])).content.decode()

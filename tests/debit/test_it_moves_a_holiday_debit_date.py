@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.debit.conftest import make_customers
-from yakuba.debit import services
+from yakuba.debit.actions import runs
 from yakuba.debit.business_days import next_business_day
 
 
@@ -25,5 +25,5 @@ def test_it_moves_a_holiday_debit_date(day: dt.date, expected: dt.date) -> None:
 @pytest.mark.django_db
 def test_a_run_on_a_holiday_debits_the_next_business_day(staff) -> None:  # type: ignore[no-untyped-def]
     make_customers(2, due=dt.date(2026, 11, 23))
-    run = services.create_run(dt.date(2026, 11, 23), staff)
+    run = runs.do_create_run(dt.date(2026, 11, 23), staff)
     assert run.requested_date == dt.date(2026, 11, 23) and run.debit_date == dt.date(2026, 11, 24)

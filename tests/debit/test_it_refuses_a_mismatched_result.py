@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from tests.debit.conftest import DEBIT_DATE
-from yakuba.debit import services
+from yakuba.debit.actions import reconciliation, runs, sending
+from yakuba.debit.errors import DebitError
 from yakuba.debit.models import Bill, DebitRun, FailureNotice, NewFormRequest
 from yakuba.zengin import codec
 
@@ -43,11 +44,11 @@ CHANGES = {
 def test_it_refuses_a_mismatched_result(what: str, staff, customers, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from yakuba.relay.testing import running_relay
 
-    run = services.create_run(DEBIT_DATE, staff)
+    run = runs.do_create_run(DEBIT_DATE, staff)
     with running_relay(tmp_path, bank=_tampering(CHANGES[what])) as relay:
-        services.send_run(run, relay.client, staff)
-        with pytest.raises(services.DebitError, match="一致しません") as refused:
-            services.receive_results(run, relay.client, staff, wait=30)
+        sending.do_send_run(run, relay.client, staff)
+        with pytest.raises(DebitError, match="一致しません") as refused:
+            reconciliation.do_receive_results(run, relay.client, staff, wait=30)
     assert "消込は行っていません" in str(refused.value)
     run.refresh_from_db()
     assert run.status == DebitRun.Status.SENT
@@ -68,9 +69,9 @@ def test_a_tampered_trailer_is_refused(staff, customers, tmp_path) -> None:  # t
         trailer = dataclasses.replace(batch.trailer, transferred_amount=batch.trailer.transferred_amount + 100)
         return codec.build(dataclasses.replace(parsed, batches=(dataclasses.replace(batch, trailer=trailer),)))
 
-    run = services.create_run(DEBIT_DATE, staff)
+    run = runs.do_create_run(DEBIT_DATE, staff)
     with running_relay(tmp_path, bank=bank) as relay:
-        services.send_run(run, relay.client, staff)
-        with pytest.raises(services.DebitError):
-            services.receive_results(run, relay.client, staff, wait=30)
+        sending.do_send_run(run, relay.client, staff)
+        with pytest.raises(DebitError):
+            reconciliation.do_receive_results(run, relay.client, staff, wait=30)
     assert not Bill.objects.filter(status=Bill.Status.PAID).exists()

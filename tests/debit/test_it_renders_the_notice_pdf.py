@@ -8,7 +8,7 @@ import pytest
 
 from tests.debit.conftest import DEBIT_DATE
 from yakuba.audit.models import AuditEntry
-from yakuba.debit import services
+from yakuba.debit.actions import notices, reconciliation, runs, sending
 from yakuba.debit.models import FailureNotice
 
 
@@ -35,13 +35,13 @@ def _pdf_text(html: str) -> str:
 def test_it_renders_the_notice_pdf(staff, customers, bank, relay) -> None:  # type: ignore[no-untyped-def]
     first = customers[0]
     bank.codes = {first.number: "1", customers[1].number: "1"}
-    run = services.create_run(DEBIT_DATE, staff)
-    services.send_run(run, relay.client, staff)
-    services.receive_results(run, relay.client, staff, wait=30, today=dt.date(2026, 11, 30))
+    run = runs.do_create_run(DEBIT_DATE, staff)
+    sending.do_send_run(run, relay.client, staff)
+    reconciliation.do_receive_results(run, relay.client, staff, wait=30, today=dt.date(2026, 11, 30))
     notice = FailureNotice.objects.get(item__bill__customer=first)
     amount = f"{notice.item.amount:,}円"
 
-    text = _pdf_text(services.notice_html([notice]))
+    text = _pdf_text(notices.notice_html([notice]))
     assert "口座振替不能のお知らせ" in text
     assert "令和8年11月26日" in text  # the debit date, in 和暦
     assert "令和8年11月30日" in text  # the letter's date
@@ -50,13 +50,13 @@ def test_it_renders_the_notice_pdf(staff, customers, bank, relay) -> None:  # ty
     assert first.name in text and first.address in text
     assert "残高が不足" in text and notice.payment_number in text
 
-    pdf = services.notice_pdf(notice, staff)
+    pdf = notices.do_notice_pdf(notice, staff)
     assert pdf.startswith(b"%PDF-")
     notice.refresh_from_db()
     assert notice.pdf is not None and not notice.pdf.path.read_bytes().startswith(b"%PDF")  # encrypted at rest
-    assert services.notice_pdf(notice, staff) == pdf  # rendered once, then read back
+    assert notices.do_notice_pdf(notice, staff) == pdf  # rendered once, then read back
     assert AuditEntry.objects.filter(action="debit.notice.read", target_id=str(notice.pk)).count() == 2
 
-    batch = services.notices_batch_pdf(list(FailureNotice.objects.all()), staff)
+    batch = notices.do_print_notices(list(FailureNotice.objects.all()), staff)
     assert batch.startswith(b"%PDF-")
     assert FailureNotice.objects.filter(printed_at__isnull=True).count() == 0

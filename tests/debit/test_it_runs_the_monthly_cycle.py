@@ -9,7 +9,8 @@ import pytest
 
 from tests.debit.conftest import DEBIT_DATE
 from yakuba.audit.models import AuditEntry
-from yakuba.debit import services
+from yakuba.debit.actions import notices, reconciliation, runs, sending
+from yakuba.debit.errors import DebitError
 from yakuba.debit.models import Bill, DebitRun, FailureNotice, Mandate
 from yakuba.vault import service as vault
 from yakuba.zengin import codec
@@ -20,7 +21,7 @@ def test_it_runs_the_monthly_cycle(staff, customers, bank, relay) -> None:  # ty
     c = [x.number for x in customers]
     bank.codes = {c[0]: "1", c[1]: "1", c[2]: "9"}
 
-    run = services.create_run(DEBIT_DATE, staff)
+    run = runs.do_create_run(DEBIT_DATE, staff)
     assert run.debit_date == DEBIT_DATE and run.status == DebitRun.Status.BUILT
     assert run.files.count() == 3 and run.items.count() == 6
     for f in run.files.all():  # encrypted at rest; the plaintext is a kind-91 file for one bank
@@ -34,12 +35,12 @@ def test_it_runs_the_monthly_cycle(staff, customers, bank, relay) -> None:  # ty
         assert all(r.new_code == "1" for r in batch.records)  # first debit of each mandate
         assert batch.trailer.total_count == f.record_count == len(batch.records)
 
-    report = services.send_run(run, relay.client, staff)
+    report = sending.do_send_run(run, relay.client, staff)
     run.refresh_from_db()
     assert sorted(report.sent) == ["0001", "0005", "0009"] and run.status == DebitRun.Status.SENT
     assert all(f.upload_id for f in run.files.all())
 
-    received = services.receive_results(run, relay.client, staff, wait=30, today=dt.date(2026, 11, 30))
+    received = reconciliation.do_receive_results(run, relay.client, staff, wait=30, today=dt.date(2026, 11, 30))
     run.refresh_from_db()
     assert run.status == DebitRun.Status.RECONCILED and received.reconciled
     assert received.counts["0"] == 3 and received.counts["1"] == 2 and received.counts["9"] == 1
@@ -54,20 +55,20 @@ def test_it_runs_the_monthly_cycle(staff, customers, bank, relay) -> None:  # ty
 
     # one customer with insufficient funds pays at the counter before the 再振替
     counter_bill = Bill.objects.get(customer__number=c[1])
-    services.mark_paid_manually(counter_bill, staff, paid_on=dt.date(2026, 12, 1))
+    notices.do_mark_paid_manually(counter_bill, staff, paid_on=dt.date(2026, 12, 1))
 
     bank.codes = {}
-    retry = services.create_retry_run(run, dt.date(2026, 12, 10), staff)
+    retry = runs.do_create_retry_run(run, dt.date(2026, 12, 10), staff)
     assert retry.kind == DebitRun.Kind.RETRY and retry.parent == run
     assert [i.customer_number for i in retry.items.all()] == [c[0]]  # not the code-9 one, not the one paid
     assert retry.items.get().new_code == "0"
-    services.send_run(retry, relay.client, staff)
-    services.receive_results(retry, relay.client, staff, wait=30)
+    sending.do_send_run(retry, relay.client, staff)
+    reconciliation.do_receive_results(retry, relay.client, staff, wait=30)
     bill = Bill.objects.get(customer__number=c[0])
     assert bill.status == Bill.Status.PAID and bill.paid_by == retry
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"debit.run.created", "debit.file.sent", "debit.result.received", "debit.run.reconciled",
             "debit.bill.paid_manually"} <= actions
-    with pytest.raises(services.DebitError):
-        services.create_retry_run(run, dt.date(2026, 12, 10), staff)  # nothing left to retry
+    with pytest.raises(DebitError):
+        runs.do_create_retry_run(run, dt.date(2026, 12, 10), staff)  # nothing left to retry

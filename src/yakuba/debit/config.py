@@ -1,4 +1,5 @@
-"""The consignor (委託者) settings: the city's code and account at its bank, and where the relay is.
+"""The consignor (委託者) settings: the city's code and account at its bank.
+(Where the relay is: `DEBIT_RELAY`, read by `yakuba.debit.relay`.)
 
 Defaults are the demo city's (みどり市, fictional). A real installation overrides them with
 `DEBIT_CONSIGNOR = {...}` in its settings; nothing here is personal data.
@@ -34,8 +35,3 @@ class Consignor:
 
 def consignor() -> Consignor:
     return Consignor(**getattr(settings, "DEBIT_CONSIGNOR", {}))
-
-
-def relay_options() -> dict | None:
-    """`DEBIT_RELAY = {"url": ..., "cert": ..., "key": ..., "ca": ...}` or None when not configured."""
-    return getattr(settings, "DEBIT_RELAY", None)

@@ -78,7 +78,7 @@ def create_customers(n: int = 2000, *, period: str, due_date: dt.date, seed: int
 
 def run_month(user: Any, progress: Callable[[str], None] = lambda m: None, *, n: int = 2000) -> dict:
     """Customers, bills, and one month's debit through the relay and the bank simulator."""
-    from yakuba.debit import services
+    from yakuba.debit.actions import reconciliation, runs, sending
     from yakuba.debit.business_days import next_business_day
     from yakuba.debit.models import Customer
     from yakuba.debit.relay import simulator_dir
@@ -97,14 +97,15 @@ def run_month(user: Any, progress: Callable[[str], None] = lambda m: None, *, n:
     progress(f"架空の水道使用者 {n} 件と口座振替依頼、{period} 分の料金を登録しています")
     create_customers(n, period=period, due_date=debit_date)
     progress("口座振替データを金融機関ごとに作成しています(全銀 種別91、暗号化して保管)")
-    run = services.create_run(debit_date, user)
+    run = runs.do_create_run(debit_date, user)
     progress("中継サーバー(ループバック)経由で金融機関(シミュレーター)へ送信し、結果を受け取っています")
     def bank(data: bytes) -> bytes:  # a seed per file: each bank's customers draw their own results
         return simulate(data, mix=MIX, seed=int.from_bytes(hashlib.sha256(data).digest()[:8], "big"))
 
     with running_relay(simulator_dir(), bank=bank) as relay:
-        services.send_run(run, relay.client, user)
-        report = services.receive_results(run, relay.client, user, wait=60, today=debit_date + dt.timedelta(days=3))
+        sending.do_send_run(run, relay.client, user)
+        report = reconciliation.do_receive_results(run, relay.client, user, wait=60,
+                                                     today=debit_date + dt.timedelta(days=3))
     progress("資金不足の料金で再振替を作成しています")
-    retry = services.create_retry_run(run, debit_date + dt.timedelta(days=14), user)
+    retry = runs.do_create_retry_run(run, debit_date + dt.timedelta(days=14), user)
     return {"run": run.pk, "retry": retry.pk, "counts": report.counts}

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from yakuba.debit import codes
 from yakuba.privacy.declarations import Category, Declaration
 from yakuba.vault.models import StoredObject
 
@@ -155,10 +156,6 @@ class DebitRun(models.Model):
     def __str__(self) -> str:
         return f"振替 {self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
-
     def totals(self) -> dict[str, int]:
         agg = self.items.aggregate(count=models.Count("pk"), amount=models.Sum("amount"))
         done = self.items.filter(result_code="0").aggregate(count=models.Count("pk"), amount=models.Sum("amount"))
@@ -230,9 +227,7 @@ class DebitItem(models.Model):
 
     @property
     def result_label(self) -> str:
-        from yakuba.debit.codes import label
-
-        return label(self.result_code) if self.result_code else "結果待ち"
+        return codes.label(self.result_code) if self.result_code else "結果待ち"
 
 
 class NewFormRequest(models.Model):

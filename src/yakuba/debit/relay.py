@@ -19,7 +19,10 @@ from yakuba.errors import YakubaError
 
 
 class RelayNotConfigured(YakubaError):
-    pass
+    """No relay to send through: `DEBIT_RELAY` is not set (and no demo simulator is there)."""
+
+    code = "debit.relay_not_configured"
+    default_message = "中継サーバーが設定されていません(設定 DEBIT_RELAY)。システム管理者に連絡してください。"
 
 
 def simulator_dir() -> Path:
@@ -37,7 +40,7 @@ def relay_client() -> Iterator[Any]:
             yield harness.client
         return
     if not options:
-        raise RelayNotConfigured("中継サーバーが設定されていません(設定 DEBIT_RELAY)。システム管理者に連絡してください。")
+        raise RelayNotConfigured()
     from yakuba.relay.client import RelayClient
 
     with RelayClient(options["url"], cert=Path(options["cert"]), key=Path(options["key"]), ca=Path(options["ca"])) as client:

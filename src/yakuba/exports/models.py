@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from yakuba.exports.registry import EXPORTERS
+
 
 class Export(models.Model):
     """One file leaving yakuba (CSV, PDF batch, 全銀 file, package) — the one export step.
@@ -42,7 +44,5 @@ class Export(models.Model):
 
     @property
     def label(self) -> str:
-        from yakuba.exports.registry import EXPORTERS
-
         exporter = EXPORTERS.get(self.kind)
         return exporter.label if exporter else self.kind
