@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
-from yakuba.admission import services
+from yakuba.admission.actions import applications, computing, deliveries, income, notices, rounds
+from yakuba.admission.errors import AdmissionError
 from yakuba.admission.config import ORGANISATION
 from yakuba.admission.models import Application, Delivery, Result, Round
 from yakuba.audit.reveal import reveal, reveal_rows
-from yakuba.ocr.canonical import text as canonical_text
 
 KODOMO = dict(departments=(ORGANISATION,))
 ROLES = (Role.CITY_STAFF, Role.CITY_SUPERVISOR)
@@ -73,7 +73,7 @@ def _with_file(request: HttpRequest, name: str, suffix: str, step) -> None:  # t
         return
     try:
         step(path, year)
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
     finally:
         path.unlink(missing_ok=True)
@@ -83,7 +83,7 @@ def _with_file(request: HttpRequest, name: str, suffix: str, step) -> None:  # t
 @require_POST
 def package_import(request: HttpRequest) -> HttpResponse:
     def step(path: Path, year: int) -> None:
-        d = services.import_package(path, request.user, admission_year=year)
+        d = deliveries.do_import_package(path, request.user, admission_year=year)
         messages.success(request, f"納品 {d.batch} を受領しました({d.records} 件)。受領書を委託先へ返送してください。")
     _with_file(request, "package", ".yakuba", step)
     return redirect("admission:rounds")
@@ -101,7 +101,7 @@ def delivery_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def income_import(request: HttpRequest) -> HttpResponse:
     def step(path: Path, year: int) -> None:
-        r = services.import_income(path, request.user, year=year, request=request)
+        r = income.do_import_income(path, request.user, year=year, request=request)
         messages.success(request, f"所得割額を {r.residents} 人分取り込みました(住民記録にない宛名番号 {r.unknown} 件)。")
     _with_file(request, "income", ".csv", step)
     return redirect("admission:rounds")
@@ -111,7 +111,7 @@ def income_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def round_create(request: HttpRequest) -> HttpResponse:
     def step(path: Path, year: int) -> None:
-        rnd = services.create_round(year, services.read_facilities_csv(path), request.user, request=request)
+        rnd = rounds.do_create_round(year, rounds.read_facilities(path), request.user, request=request)
         messages.success(request, f"{rnd.label}を作成しました。")
     _with_file(request, "facilities", ".csv", step)
     return redirect("admission:rounds")
@@ -132,16 +132,14 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @allow(*ROLES, **KODOMO)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from yakuba.allocation.rules import score
-
     app = get_object_or_404(Application.objects.select_related("child_resident", "guardian1_resident", "guardian2_resident"), pk=pk)
     row = reveal(request, app, APP_DETAIL)
-    breakdown = score(services.applicant(app, set(app.wishes)), services.rules()).describe()
+    breakdown = applications.points_breakdown(app)
     return render(request, "admission/application_detail.html", {
         "app": app, "row": row, "breakdown": breakdown,
         "results": app.results.select_related("round").order_by("round__number"),
         "labels": [(f, str(Application._meta.get_field(f).verbose_name)) for f in APP_DETAIL],
-        "facts": [(k, label, bool((app.facts or {}).get(k))) for k, label in services.BOOLEAN_FACTS.items()],
+        "facts": [(k, label, bool((app.facts or {}).get(k))) for k, label in applications.BOOLEAN_FACTS.items()],
     })
 
 
@@ -150,11 +148,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_match(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(Application, pk=pk)
     try:
-        services.confirm_match(app, request.user, child=request.POST.get("child", ""),
+        applications.do_confirm_match(app, request.user, child=request.POST.get("child", ""),
                                guardian1=request.POST.get("guardian1", ""), guardian2=request.POST.get("guardian2", ""),
                                request=request)
         messages.success(request, f"受付番号 {app.receipt_number} の照合を確定しました。")
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
     return redirect("admission:application", pk=pk)
 
@@ -165,11 +163,11 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(Application, pk=pk)
     try:
         changes = _changes(request, app)
-        services.save_application(app, request.user, changes, request=request)
+        applications.do_correct_application(app, request.user, changes, request=request)
         messages.success(request, f"受付番号 {app.receipt_number} を修正しました。")
     except ValueError:
         messages.error(request, "基準点は整数で入力してください。")
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
     return redirect("admission:application", pk=pk)
 
@@ -187,7 +185,7 @@ def _changes(request: HttpRequest, app: Application) -> dict:
     if "wishes" in post:
         changes["wishes"] = _codes(post["wishes"])
     if post.get("facts_form"):
-        facts = {k: True for k in services.BOOLEAN_FACTS if post.get(k)}
+        facts = {k: True for k in applications.BOOLEAN_FACTS if post.get(k)}
         if _codes(post.get("siblings_enrolled", "")):
             facts["siblings_enrolled"] = _codes(post["siblings_enrolled"])
         if post.get("number_of_children", "").strip():
@@ -214,17 +212,12 @@ def application_create(request: HttpRequest) -> HttpResponse:
     if year is None or birth is None or not number or not name:
         messages.error(request, "受付番号、児童の氏名、生年月日(YYYY-MM-DD)、入園年度を入力してください。")
         return redirect("admission:applications")
-    if Application.objects.filter(admission_year=year, receipt_number=number).exists():
-        messages.error(request, f"受付番号 {number} は既に登録されています。")
-        return redirect("admission:applications")
-    app = Application(admission_year=year, receipt_number=number, receipt_date=dt.date.today())
     try:
-        services.save_application(app, request.user, {
-            "child_name": canonical_text(name), "child_birth": birth, "base_points": points,
-            "guardian1_name": canonical_text(post.get("guardian1_name", "")),
-            "guardian2_name": canonical_text(post.get("guardian2_name", "")),
-            "address": canonical_text(post.get("address", "")), "wishes": _codes(post.get("wishes", ""))}, request=request)
-    except services.AdmissionError as exc:
+        app = applications.do_enter_application(request.user, admission_year=year, receipt_number=number, values={
+            "child_name": name, "child_birth": birth, "base_points": points,
+            "guardian1_name": post.get("guardian1_name", ""), "guardian2_name": post.get("guardian2_name", ""),
+            "address": post.get("address", ""), "wishes": _codes(post.get("wishes", ""))}, request=request)
+    except AdmissionError as exc:
         messages.error(request, str(exc))
         return redirect("admission:applications")
     messages.success(request, f"受付番号 {number} を登録しました({app.get_match_display()})。")
@@ -239,18 +232,12 @@ def _bars(values: list[int | None]) -> list[dict]:
 @allow(*ROLES, **KODOMO)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round.objects.select_related("started_by", "approved_by", "previous"), pk=pk)
-    table = rnd.table()
-    cutoffs: list[int | None] = []
-    for age in range(6):
-        points = [r["cutoff"] for r in table if r["age"] == age and r["cutoff"] is not None]
-        cutoffs.append(min(points) if points else None)
-    counts = {s: rnd.results.filter(status=s).count() for s in Result.Status.values}
-    counts["problems"] = rnd.results.filter(breakdown__contains="要確認").count()
+    figures = rounds.overview(rnd)
     return render(request, "admission/round_detail.html", {
-        "round": rnd, "table": table, "counts": counts, "waiting_chart": _bars(rnd.waiting_by_age()),
-        "cutoff_chart": _bars(cutoffs), "is_supervisor": request.user.role == Role.CITY_SUPERVISOR,
+        "round": rnd, "table": figures["table"], "counts": figures["counts"], "waiting_chart": _bars(figures["waiting"]),
+        "cutoff_chart": _bars(figures["cutoffs"]), "is_supervisor": request.user.role == Role.CITY_SUPERVISOR,
         "what_if": request.session.pop(f"admission-what-if-{rnd.pk}", None),
-        "table_rows": _table_rows(table),
+        "table_rows": _table_rows(figures["table"]),
         "children": _child_links(rnd),
     })
 
@@ -275,16 +262,12 @@ def _child_links(rnd: Round) -> str:
 @allow(*ROLES, **KODOMO)
 @require_POST
 def round_compute(request: HttpRequest, pk: int) -> HttpResponse:
-    from yakuba.jobs.tasks import start
-
     rnd = get_object_or_404(Round, pk=pk)
     try:
-        services.check_ready(rnd)
-    except services.AdmissionError as exc:
+        job = rounds.do_start_compute(rnd, request.user, request=request)
+    except AdmissionError as exc:
         messages.error(request, str(exc))
         return redirect("admission:round", pk=pk)
-    Round.objects.filter(pk=pk).update(status=Round.Status.RUNNING)
-    job = start("admission.compute_round", user=request.user, params={"round": rnd.pk})
     messages.info(request, "利用調整の計算を開始しました。")
     return redirect("jobs:detail", pk=job.pk)
 
@@ -294,9 +277,9 @@ def round_compute(request: HttpRequest, pk: int) -> HttpResponse:
 def round_approve(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
     try:
-        services.approve(rnd, request.user, request=request)
+        rounds.do_approve(rnd, request.user, request=request)
         messages.success(request, f"{rnd.label}を承認しました。通知と結果データを作成できます。")
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
     return redirect("admission:round", pk=pk)
 
@@ -306,26 +289,14 @@ def round_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def round_what_if(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
     code = request.POST.get("facility", "").strip()
-    facility = rnd.facilities.filter(code=code).first()
     try:
         age, seats = int(request.POST.get("age", "")), int(request.POST.get("capacity", ""))
-        if facility is None or not 0 <= age <= 5 or seats < 0:
-            raise ValueError
+        request.session[f"admission-what-if-{rnd.pk}"] = computing.do_what_if(rnd, code, age, seats, request.user,
+                                                                               request=request)
     except ValueError:
         messages.error(request, "施設コード、年齢クラス(0〜5)、定員(0以上)を入力してください。")
-        return redirect("admission:round", pk=pk)
-    capacity = list(facility.capacity)
-    capacity[age] = seats
-    try:
-        placed = services.what_if(rnd, {code: capacity}, request.user, request=request)
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
-        return redirect("admission:round", pk=pk)
-    now = {(r["facility"].code, r["age"]): r["placed"] for r in rnd.table()}
-    changed = sorted({k for k in set(now) | set(placed) if now.get(k, 0) != placed.get(k, 0)})
-    request.session[f"admission-what-if-{rnd.pk}"] = {
-        "facility": code, "age": age, "capacity": seats, "total": sum(placed.values()),
-        "changes": [[f, a, now.get((f, a), 0), placed.get((f, a), 0)] for f, a in changed][:100]}
     return redirect("admission:round", pk=pk)
 
 
@@ -334,8 +305,8 @@ def round_what_if(request: HttpRequest, pk: int) -> HttpResponse:
 def round_second(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
     try:
-        second = services.create_second_round(rnd, request.user, request=request)
-    except services.AdmissionError as exc:
+        second = rounds.do_create_second_round(rnd, request.user, request=request)
+    except AdmissionError as exc:
         messages.error(request, str(exc))
         return redirect("admission:round", pk=pk)
     messages.success(request, f"{second.label}を作成しました。計算を開始してください。")
@@ -346,7 +317,7 @@ def _download(request: HttpRequest, pk: int, make: Callable[[], bytes], content_
     """The file ``make`` builds as an attachment, or back to the round with the reason it could not."""
     try:
         data = make()
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
         return redirect("admission:round", pk=pk)
     response = HttpResponse(data, content_type=content_type)
@@ -359,8 +330,8 @@ def _download(request: HttpRequest, pk: int, make: Callable[[], bytes], content_
 def round_notices(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
     kind = request.POST.get("kind", "")
-    results = services.results_for_print(rnd, waiting={"waiting": True, "placed": False}.get(kind))
-    return _download(request, pk, lambda: services.notices_pdf(results, request.user, request=request),
+    results = notices.results_for_print(rnd, waiting={"waiting": True, "placed": False}.get(kind))
+    return _download(request, pk, lambda: notices.do_print_notices(results, request.user, request=request),
                      "application/pdf", f"notices-{rnd.pk}-{kind or 'all'}.pdf")
 
 
@@ -368,7 +339,7 @@ def round_notices(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_csv(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
-    return _download(request, pk, lambda: services.results_csv(rnd, request.user, request=request),
+    return _download(request, pk, lambda: notices.do_export_results(rnd, request.user, request=request),
                      "text/csv; charset=utf-8", f"admission-results-{rnd.pk}.csv")
 
 
@@ -386,8 +357,8 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
 def child_notice(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(Result.objects.select_related("round", "application"), pk=pk)
     try:
-        data = services.notices_pdf([result], request.user, request=request)
-    except services.AdmissionError as exc:
+        data = notices.do_print_notices([result], request.user, request=request)
+    except AdmissionError as exc:
         messages.error(request, str(exc))
         return redirect("admission:child", pk=pk)
     response = HttpResponse(data, content_type="application/pdf")
@@ -400,8 +371,8 @@ def child_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def child_response(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(Result.objects.select_related("round"), pk=pk)
     try:
-        services.record_response(result, request.POST.get("response", ""), request.user, request=request)
+        notices.do_record_response(result, request.POST.get("response", ""), request.user, request=request)
         messages.success(request, "保護者の回答を記録しました。")
-    except services.AdmissionError as exc:
+    except AdmissionError as exc:
         messages.error(request, str(exc))
     return redirect("admission:child", pk=pk)
