@@ -9,7 +9,6 @@ refusal audited (`admission.import.refused`); nothing of it stays.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,18 +20,17 @@ from yakuba.admission.config import ORGANISATION
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Delivery
 from yakuba.audit.log import record
-from yakuba.handover.service import accept
+from yakuba.delivery import HEADER_FILE, RECORDS_FILE, DeliveryError, read
+from yakuba.delivery import Delivery as Content
+from yakuba.handover.service import Accepted, accept
 from yakuba.ocr.canonical import text as canonical  # the delivery's canonical text: NFKC, one space
 from yakuba.privacy.errors import PrivacyError
 
-FORMAT = "yakuba-intake-delivery/1"
-HEADER_FILE = "batch.json"
-RECORDS_FILE = "applications.jsonl"
 WISHES = ("wish1", "wish2", "wish3", "wish4", "wish5")
 
 
 def do_import_package(path: Path, user: Any, *, admission_year: int, passphrase: str | None = None) -> Delivery:
-    """Accept the vendor's package, create its applications, keep the signed receipt.
+    """Accept the vendor's package, create its applications, keep the signed receipt (`Delivery`).
 
     Refused (and audited as `admission.import.refused`): a package whose signature, recipient,
     sequence or manifest does not verify, one already accepted (replay), or a content that is not
@@ -40,9 +38,9 @@ def do_import_package(path: Path, user: Any, *, admission_year: int, passphrase:
     temporary folder that is removed either way.
     """
     try:
-        with tempfile.TemporaryDirectory(prefix="admission-") as tmp, transaction.atomic():
-            accepted = accept(Path(path), Path(tmp) / "package", recipient=ORGANISATION, passphrase=passphrase, user=user)
-            header, rows = _read_delivery(Path(tmp) / "package")
+        with transaction.atomic():  # a refused content rolls the acceptance back with it
+            accepted, content = _open(path, user, passphrase)
+            header, rows = content.header, content.records
             delivery = Delivery.objects.create(
                 package_id=str(accepted.manifest.package_id), sender=accepted.manifest.sender, batch=header["batch"],
                 name=str(header.get("name", ""))[:100], records=len(rows), receipt=accepted.receipt, by=user)
@@ -57,7 +55,7 @@ def do_import_package(path: Path, user: Any, *, admission_year: int, passphrase:
     except PrivacyError as exc:
         _refused(path, user, type(exc).__name__)
         raise AdmissionError(f"納品パッケージを受領できません: {exc}") from None
-    except AdmissionError as exc:
+    except (DeliveryError, AdmissionError) as exc:
         _refused(path, user, "content")
         raise AdmissionError(f"納品パッケージを受領できません: {exc}") from None
     return delivery
@@ -68,25 +66,18 @@ def _refused(path: Path, user: Any, reason: str) -> None:
            detail={"reason": reason})
 
 
-def _read_delivery(folder: Path) -> tuple[dict, list[dict]]:
-    try:
-        header = json.loads((folder / HEADER_FILE).read_text(encoding="utf-8"))
-        lines = (folder / RECORDS_FILE).read_text(encoding="utf-8").splitlines()
-        rows = [json.loads(line) for line in lines if line.strip()]
-    except FileNotFoundError as exc:
-        raise AdmissionError(f"パッケージに {Path(exc.filename).name} がありません。") from None
-    except (ValueError, UnicodeError) as exc:
-        raise AdmissionError(f"申込データを JSON として読めません ({type(exc).__name__})。") from None
-    if header.get("format") != FORMAT:
-        raise AdmissionError(f"未対応の形式です: {header.get('format')!r}(対応: {FORMAT})")
-    if header.get("recipient") != ORGANISATION:
-        raise AdmissionError(f"宛先 {header.get('recipient')!r} はこの課ではありません。")
-    if header.get("records") != len(rows):
-        raise AdmissionError(f"batch.json の件数 {header.get('records')} と申込データの行数 {len(rows)} が違います。")
-    for n, row in enumerate(rows, 1):
-        if row.get("format") != FORMAT or not row.get("receipt_number") or not isinstance(row.get("fields"), dict):
-            raise AdmissionError(f"{RECORDS_FILE} の {n} 行目が {FORMAT} の申込ではありません。")
-    return header, rows
+def _open(path: Path, user: Any, passphrase: str | None) -> tuple[Accepted, Content]:
+    """The package accepted by the hand-over service, and the delivery it holds for this department.
+
+    The package is opened into a temporary folder that is removed again; its two files are read
+    back as bytes for `yakuba.delivery.read` (DeliveryError when they are not a delivery for us).
+    """
+    with tempfile.TemporaryDirectory(prefix="admission-") as tmp:
+        folder = Path(tmp) / "package"
+        accepted = accept(Path(path), folder, recipient=ORGANISATION, passphrase=passphrase, user=user)
+        contents = {name: (folder / name).read_bytes() for name in (HEADER_FILE, RECORDS_FILE)
+                    if (folder / name).is_file()}
+    return accepted, read(contents, recipient=ORGANISATION)
 
 
 def _receipt_date(header: dict) -> dt.date | None:
