@@ -11,9 +11,8 @@ second round (二次調整) after it. Computing it is `computing`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -23,31 +22,42 @@ from django.utils import timezone
 from yakuba.accounts.roles import Role
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Facility, Result, Round
+from yakuba.allocation.io import CHILDREN_FILE, InputError, read_instance
 from yakuba.audit.log import record
 from yakuba.jobs.models import Job
 from yakuba.jobs.tasks import start
 
 COMPUTE_JOB = "admission.compute_round"
+NO_CHILDREN = "申請者番号,世帯番号,年齢,点数,きょうだいパターン,在籍施設ID,第1希望施設\n"
+"""The header of the core's children table (`specs/allocation-io.md` §3), with no child under it."""
 
 
 def read_facilities(path: Path) -> list[tuple[str, str, list[int]]]:
-    """施設ID, 施設名, 0歳定員 … 5歳定員 (the engine's daycares table, UTF-8 or Shift_JIS)."""
-    raw = Path(path).read_bytes()
-    for enc in ("utf-8-sig", "cp932"):
+    """施設ID, 施設名, 0歳定員 … 5歳定員: the engine's daycares table (CSV in UTF-8 or Shift_JIS, or
+    .xlsx), read and checked by the allocation core (`yakuba.allocation.io`, `specs/allocation-io.md`
+    §4: an ID on every row and no ID twice, every 定員 an integer ≥ 0).
+
+    The core reads a whole round only, so it is given a children table without children (its
+    header alone); a reader of the daycares table by itself would make this one call.
+    """
+    with tempfile.TemporaryDirectory(prefix="admission-facilities-") as tmp:
+        children = Path(tmp) / CHILDREN_FILE
+        children.write_text(NO_CHILDREN, encoding="utf-8")
         try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise AdmissionError("施設のファイルの文字コードが UTF-8 でも Shift_JIS でもありません。")
-    out = []
-    for n, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
-        try:
-            out.append((row["施設ID"].strip(), row["施設名"].strip(), [int(row[f"{a}歳定員"] or 0) for a in range(6)]))
-        except (KeyError, ValueError, AttributeError):
-            raise AdmissionError(f"施設のファイルの {n} 行目を読めません(施設ID, 施設名, 0歳定員〜5歳定員)。") from None
-    return out
+            instance = read_instance(children, path)
+        except InputError as exc:
+            raise AdmissionError(_unreadable(exc), where=exc.where) from None
+    return [(f.id, f.name, list(f.capacity)) for f in instance.facilities.values()]
+
+
+def _unreadable(exc: InputError) -> str:
+    """The first problem, where it is (row and column) and why — never the value in the cell."""
+    first = exc.problems[0] if exc.problems else None
+    if first is None:
+        return "施設のファイルを読めません。"
+    at = "".join([f"{first.row} 行目" if first.row is not None else "", f"({first.column})" if first.column else ""])
+    more = f" ほか {exc.total - 1} 件" if exc.total > 1 else ""
+    return f"施設のファイルを読めません{': ' + at if at else ''}: {first.message}{more}"
 
 
 def do_create_round(admission_year: int, facilities: Iterable[tuple[str, str, Sequence[int]]], user: Any, *,
