@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from yakuba.delivery import FORMAT, HEADER_FILE, RECORDS_FILE, dumps, header_bytes
+
 FAMILY = ["緑野", "青葉", "若葉", "白樺", "朝日", "夕凪", "葉月", "水無", "小春", "星野", "月岡", "雪村", "花房", "森下", "川瀬", "野分"]
 CHILD = [("ハル", "陽"), ("ソラ", "空"), ("ミオ", "澪"), ("リン", "凛"), ("ユイ", "結"), ("アオイ", "葵"), ("レン", "蓮"),
          ("メイ", "芽衣"), ("カイ", "櫂"), ("ナギ", "凪"), ("サク", "朔"), ("ヒナ", "陽菜"), ("トワ", "永遠"), ("ユウ", "悠")]

@@ -25,7 +25,8 @@ from yakuba.audit.log import record
 from yakuba.wareki import to_wareki
 
 NOTICE_CATEGORIES = ["name", "address", "circumstances"]
-RESULTS_HEADER = ["受付番号", "宛名番号", "入園年度", "調整次数", "年齢クラス", "点数", "結果", "決定施設コード", "希望順位", "承認日"]
+RESULTS_HEADER = ["受付番号", "宛名番号", "入園年度", "調整次数", "年齢クラス", "点数", "結果", "決定施設コード", "希望順位",
+                  "承認日"]
 RESULT_CODES = {Result.Status.PLACED: "1", Result.Status.STAYED: "2", Result.Status.WAITING: "9"}
 APPEAL = "この通知を受けた日の翌日から起算して3か月以内"
 

@@ -91,8 +91,9 @@ def check_ready(rnd: Round) -> list[Application]:
     apps = participants(rnd)
     pending = [a.receipt_number for a in apps if a.match == Application.Match.PENDING]
     if pending:
+        shown = ", ".join(pending[:5]) + (" …" if len(pending) > 5 else "")
         raise AdmissionError(f"住民記録との照合が済んでいない申込が {len(pending)} 件あります"
-                             f"(受付番号 {', '.join(pending[:5])}{' …' if len(pending) > 5 else ''})。照合してから計算してください。")
+                             f"(受付番号 {shown})。照合してから計算してください。")
     if not apps:
         raise AdmissionError("この利用調整の対象となる申込がありません。")
     return apps
