@@ -55,12 +55,14 @@ def population():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def imported(tmp_path, staff, population):  # type: ignore[no-untyped-def]
     """Residents loaded, the package imported, facts entered, incomes imported, a round created."""
-    from yakuba.admission import services
+    from yakuba.admission.actions.deliveries import do_import_package
+    from yakuba.admission.actions.income import do_import_income
+    from yakuba.admission.actions.rounds import do_create_round
     from yakuba.admission.synthetic import apply_facts, load_residents, write_income_csv
 
     load_residents(population.residents)
-    delivery = services.import_package(build_package(tmp_path, population.records), staff, admission_year=YEAR)
+    delivery = do_import_package(build_package(tmp_path, population.records), staff, admission_year=YEAR)
     apply_facts(population.facts, YEAR)
-    services.import_income(write_income_csv(tmp_path / "income.csv", population.incomes), staff, year=YEAR)
-    rnd = services.create_round(YEAR, population.facilities, staff)
+    do_import_income(write_income_csv(tmp_path / "income.csv", population.incomes), staff, year=YEAR)
+    rnd = do_create_round(YEAR, population.facilities, staff)
     return delivery, rnd

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.admission.conftest import YEAR
-from yakuba.admission import services
+from yakuba.admission.actions.income import do_import_income
+from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Resident
 from yakuba.admission.synthetic import write_income_csv
 
@@ -15,7 +16,7 @@ from yakuba.admission.synthetic import write_income_csv
 def test_it_imports_income_in_shift_jis(imported, tmp_path, staff, population, encoding) -> None:
     Resident.objects.update(income_tax_amount=None)
     amounts = dict(population.incomes, **{"999999999": 1})  # one 宛名番号 not in the 住民記録
-    result = services.import_income(write_income_csv(tmp_path / "in.csv", amounts, encoding=encoding), staff, year=YEAR)
+    result = do_import_income(write_income_csv(tmp_path / "in.csv", amounts, encoding=encoding), staff, year=YEAR)
     assert (result.residents, result.unknown) == (len(population.incomes), 1)
     app = Application.objects.filter(guardian2_resident__isnull=False).first()
     assert app.income() == population.incomes[app.guardian1_resident.atena_number] + \
@@ -26,5 +27,5 @@ def test_it_imports_income_in_shift_jis(imported, tmp_path, staff, population, e
 def test_it_refuses_a_bad_income_file(staff, tmp_path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("宛名番号,所得割額\n123,abc\n", encoding="utf-8")
-    with pytest.raises(services.AdmissionError, match="所得割額"):
-        services.import_income(bad, staff, year=YEAR)
+    with pytest.raises(AdmissionError, match="所得割額"):
+        do_import_income(bad, staff, year=YEAR)

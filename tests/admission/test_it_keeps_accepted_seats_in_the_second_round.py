@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.admission.conftest import YEAR, build_package
-from yakuba.admission import services
+from yakuba.admission.actions.computing import do_compute
+from yakuba.admission.actions.deliveries import do_import_package
+from yakuba.admission.actions.notices import do_record_response
+from yakuba.admission.actions.rounds import do_approve, do_create_second_round
+from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Result
 from yakuba.admission.synthetic import load_residents, make_population
 
@@ -14,28 +18,28 @@ from yakuba.admission.synthetic import load_residents, make_population
 @pytest.mark.django_db
 def test_it_keeps_accepted_seats_in_the_second_round(imported, tmp_path, staff, supervisor) -> None:
     _, first = imported
-    services.compute(first, staff)
-    services.approve(first, supervisor)
+    do_compute(first, staff)
+    do_approve(first, supervisor)
     placed = list(first.results.filter(status=Result.Status.PLACED))
     declined, accepted = placed[0], placed[1:]
-    services.record_response(declined, Result.Response.DECLINED, staff)
+    do_record_response(declined, Result.Response.DECLINED, staff)
     for r in accepted:
-        services.record_response(r, Result.Response.ACCEPTED, staff)
-    with pytest.raises(services.AdmissionError):  # a waiting child cannot "accept"
-        services.record_response(first.results.filter(status=Result.Status.WAITING).first(), "accepted", staff)
+        do_record_response(r, Result.Response.ACCEPTED, staff)
+    with pytest.raises(AdmissionError):  # a waiting child cannot "accept"
+        do_record_response(first.results.filter(status=Result.Status.WAITING).first(), "accepted", staff)
 
     late = make_population(12, 6, YEAR, seed=4, batch="B0002", receipt_start=61)
     load_residents(late.residents)
-    services.import_package(build_package(tmp_path, late.records, name="late.yakuba", batch="B0002"), staff,
-                            admission_year=YEAR)
-    second = services.create_second_round(first, staff)
+    do_import_package(build_package(tmp_path, late.records, name="late.yakuba", batch="B0002"), staff,
+                      admission_year=YEAR)
+    second = do_create_second_round(first, staff)
     for f in second.facilities.all():
         before = first.facilities.get(code=f.code).capacity
         for age in range(6):
             kept = sum(1 for r in accepted if (r.facility, r.age_class) == (f.code, age))
             assert f.capacity[age] == before[age] - kept
 
-    services.compute(second, staff)
+    do_compute(second, staff)
     in_second = set(second.results.values_list("application__receipt_number", flat=True))
     waiting_first = set(first.results.filter(status=Result.Status.WAITING)
                         .values_list("application__receipt_number", flat=True))

@@ -7,15 +7,17 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from yakuba.admission import services
+from yakuba.admission.actions.computing import do_compute
+from yakuba.admission.actions.notices import do_print_notices
+from yakuba.admission.actions.rounds import do_approve
 from yakuba.admission.models import Application, Result
 
 
 @pytest.mark.django_db
 def test_it_names_no_other_child_in_a_notice_or_explanation(imported, staff, supervisor, client) -> None:
     _, rnd = imported
-    services.compute(rnd, staff)
-    services.approve(rnd, supervisor)
+    do_compute(rnd, staff)
+    do_approve(rnd, supervisor)
     apps = list(Application.objects.all())
     waiting = list(rnd.results.filter(status=Result.Status.WAITING).select_related("application", "round"))
     assert waiting
@@ -23,7 +25,7 @@ def test_it_names_no_other_child_in_a_notice_or_explanation(imported, staff, sup
     for result in waiting[:8]:
         me = result.application
         others = [a for a in apps if a.pk != me.pk]
-        text = PdfReader(io.BytesIO(services.notices_pdf([result], staff))).pages[0].extract_text()
+        text = PdfReader(io.BytesIO(do_print_notices([result], staff))).pages[0].extract_text()
         page = client.get(f"/admission/results/{result.pk}/").content.decode()
         assert me.receipt_number in text and me.receipt_number in page
         for other in others:

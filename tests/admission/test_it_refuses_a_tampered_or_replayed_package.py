@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.admission.conftest import YEAR, build_package
-from yakuba.admission import services
+from yakuba.admission.actions.deliveries import do_import_package
+from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Delivery
 from yakuba.audit.models import AuditEntry
 
@@ -21,8 +22,8 @@ def test_it_refuses_a_tampered_package(tmp_path, staff, population) -> None:
     data[len(data) // 2] ^= 0x01
     tampered = tmp_path / "tampered.yakuba"
     tampered.write_bytes(bytes(data))
-    with pytest.raises(services.AdmissionError, match="受領できません"):
-        services.import_package(tampered, staff, admission_year=YEAR)
+    with pytest.raises(AdmissionError, match="受領できません"):
+        do_import_package(tampered, staff, admission_year=YEAR)
     assert Application.objects.count() == 0 and Delivery.objects.count() == 0
     assert [d["reason"] for d in _refusals()] == ["TamperedError"]
 
@@ -30,10 +31,10 @@ def test_it_refuses_a_tampered_package(tmp_path, staff, population) -> None:
 @pytest.mark.django_db
 def test_it_refuses_a_replayed_package(tmp_path, staff, population) -> None:
     package = build_package(tmp_path, population.records[:5])
-    services.import_package(package, staff, admission_year=YEAR)
+    do_import_package(package, staff, admission_year=YEAR)
     assert Application.objects.count() == 5
-    with pytest.raises(services.AdmissionError, match="受領できません") as info:
-        services.import_package(package, staff, admission_year=YEAR)
+    with pytest.raises(AdmissionError, match="受領できません") as info:
+        do_import_package(package, staff, admission_year=YEAR)
     assert "Traceback" not in str(info.value)
     assert Application.objects.count() == 5 and Delivery.objects.count() == 1
     assert [d["reason"] for d in _refusals()] == ["ReplayError"]
@@ -42,8 +43,8 @@ def test_it_refuses_a_replayed_package(tmp_path, staff, population) -> None:
 @pytest.mark.django_db
 def test_it_refuses_a_content_of_another_format(tmp_path, staff, population) -> None:
     records = [dict(population.records[0], format="yakuba-intake-delivery/9")]
-    with pytest.raises(services.AdmissionError, match="申込ではありません"):
-        services.import_package(build_package(tmp_path, records), staff, admission_year=YEAR)
+    with pytest.raises(AdmissionError, match="申込ではありません"):
+        do_import_package(build_package(tmp_path, records), staff, admission_year=YEAR)
     assert Application.objects.count() == 0
     assert [d["reason"] for d in _refusals()] == ["content"]
 
@@ -53,6 +54,6 @@ def test_it_refuses_a_content_of_another_format(tmp_path, staff, population) -> 
 def test_it_refuses_a_file_that_is_not_a_package(tmp_path, staff, data) -> None:
     path = tmp_path / "upload.yakuba"
     path.write_bytes(data)
-    with pytest.raises(services.AdmissionError, match="受領できません"):
-        services.import_package(path, staff, admission_year=YEAR)
+    with pytest.raises(AdmissionError, match="受領できません"):
+        do_import_package(path, staff, admission_year=YEAR)
     assert len(_refusals()) == 1

@@ -9,7 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from tests.admission.conftest import YEAR
-from yakuba.admission import services
+from yakuba.admission.actions.computing import do_compute
+from yakuba.admission.actions.notices import do_export_results, do_print_notices, do_record_response, results_for_print
+from yakuba.admission.actions.rounds import do_approve, do_create_second_round
+from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Result, Round
 from yakuba.audit.models import AuditEntry
 from yakuba.privacy.receipt import verify_receipt
@@ -30,7 +33,7 @@ def test_it_runs_a_round_from_package_to_second_round(imported, staff, superviso
     assert app.base_points == population.records[0]["base_points"]["total"]
     assert app.income() is not None
 
-    services.compute(rnd, staff)
+    do_compute(rnd, staff)
     rnd.refresh_from_db()
     assert rnd.status == Round.Status.COMPUTED
     assert rnd.results.count() == 60
@@ -44,34 +47,34 @@ def test_it_runs_a_round_from_package_to_second_round(imported, staff, superviso
     for row in rnd.table():
         assert row["placed"] <= row["capacity"]
 
-    with pytest.raises(services.AdmissionError):  # nothing before approval
-        services.notices_pdf(list(waiting[:1]), staff)
-    with pytest.raises(services.AdmissionError):  # not the one who computed it, and a supervisor
-        services.approve(rnd, staff)
-    services.approve(rnd, supervisor)
+    with pytest.raises(AdmissionError):  # nothing before approval
+        do_print_notices(list(waiting[:1]), staff)
+    with pytest.raises(AdmissionError):  # not the one who computed it, and a supervisor
+        do_approve(rnd, staff)
+    do_approve(rnd, supervisor)
 
-    pdf = services.notices_pdf(services.results_for_print(rnd), staff)
+    pdf = do_print_notices(results_for_print(rnd), staff)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 60
     text = reader.pages[0].extract_text()
-    first = services.results_for_print(rnd)[0]
+    first = results_for_print(rnd)[0]
     assert "令和" in text and "審査請求" in text
     assert ("承諾通知書" if first.status == "placed" else "保留通知書") in text
     assert first.application.receipt_number in text
 
-    data = services.results_csv(rnd, staff).decode("utf-8-sig").splitlines()
+    data = do_export_results(rnd, staff).decode("utf-8-sig").splitlines()
     assert data[0].split(",")[:3] == ["受付番号", "宛名番号", "入園年度"] and len(data) == 61
 
     # the guardian of one placed child declines, the others accept
     declined = placed.first()
-    services.record_response(declined, Result.Response.DECLINED, staff)
-    second = services.create_second_round(rnd, staff)
+    do_record_response(declined, Result.Response.DECLINED, staff)
+    second = do_create_second_round(rnd, staff)
     kept = placed.exclude(pk=declined.pk).filter(facility=declined.facility, age_class=declined.age_class).count()
     fac = {f.code: f for f in rnd.facilities.all()}
     assert second.facilities.get(code=declined.facility).capacity[declined.age_class] == \
         fac[declined.facility].capacity[declined.age_class] - kept
 
-    services.compute(second, staff)
+    do_compute(second, staff)
     # second round: the round-1 waiting children only (no late ones here), with explanations
     assert second.results.count() == waiting.count()
     assert set(second.results.values_list("application", flat=True)) == set(waiting.values_list("application", flat=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from yakuba.admission import services
+from yakuba.admission.actions.computing import do_compute
 from yakuba.admission.models import Application, Result
 
 RULES = '''
@@ -31,7 +31,7 @@ def test_it_scores_by_the_citys_rules_file(imported, staff, population, settings
     path.write_text(RULES, encoding="utf-8")
     settings.ADMISSION_RULES = str(path)
     _, rnd = imported
-    services.compute(rnd, staff)
+    do_compute(rnd, staff)
     rnd.refresh_from_db()
     assert rnd.rules_title == "試験市 利用調整基準(試験用)"
     receipt = next(k for k, v in population.facts.items() if v.get("single_parent"))

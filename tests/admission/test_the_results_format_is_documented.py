@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from yakuba.admission.services import RESULTS_HEADER
+from yakuba.admission.actions.notices import RESULTS_HEADER
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "admission-results.md"
 

@@ -16,18 +16,21 @@ pytestmark = [needs_chromium]
 
 
 def computed_round(tmp_path):  # type: ignore[no-untyped-def]
-    from yakuba.admission import services
+    from yakuba.admission.actions.computing import do_compute
+    from yakuba.admission.actions.deliveries import do_import_package
+    from yakuba.admission.actions.income import do_import_income
+    from yakuba.admission.actions.rounds import do_create_round
     from yakuba.admission.synthetic import apply_facts, load_residents, make_population, write_income_csv
 
     city()
     staff = factories.user(Role.CITY_STAFF, username="kodomo-staff")
     population = make_population(60, 6, YEAR, seed=3)
     load_residents(population.residents)
-    services.import_package(build_package(tmp_path, population.records), staff, admission_year=YEAR)
+    do_import_package(build_package(tmp_path, population.records), staff, admission_year=YEAR)
     apply_facts(population.facts, YEAR)
-    services.import_income(write_income_csv(tmp_path / "income.csv", population.incomes), staff, year=YEAR)
-    rnd = services.create_round(YEAR, population.facilities, staff)
-    services.compute(rnd, staff)
+    do_import_income(write_income_csv(tmp_path / "income.csv", population.incomes), staff, year=YEAR)
+    rnd = do_create_round(YEAR, population.facilities, staff)
+    do_compute(rnd, staff)
     return staff, rnd, population
 
 

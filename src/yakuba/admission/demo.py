@@ -19,7 +19,10 @@ ADMISSION_YEAR = 2027
 
 
 def run(staff: Any, supervisor: Any, progress: Callable[[str], None] = lambda m: None) -> None:
-    from yakuba.admission import services
+    from yakuba.admission.actions.computing import do_compute
+    from yakuba.admission.actions.deliveries import do_import_package
+    from yakuba.admission.actions.income import do_import_income
+    from yakuba.admission.actions.rounds import do_approve, do_create_round, read_facilities
     from yakuba.admission.models import Round
     from yakuba.admission.synthetic import (apply_facts, load_residents, make_population, write_delivery,
                                             write_facilities_csv, write_income_csv)
@@ -38,12 +41,12 @@ def run(staff: Any, supervisor: Any, progress: Callable[[str], None] = lambda m:
         package = folder / "B9001.yakuba"
         create(package, files, sender="vendor-entry", recipient="kodomo", purpose="入園申込データの納品(デモ)")
         progress("利用調整のデモ: 納品パッケージを受領しています")
-        services.import_package(package, staff, admission_year=ADMISSION_YEAR)
+        do_import_package(package, staff, admission_year=ADMISSION_YEAR)
         apply_facts(population.facts, ADMISSION_YEAR)
-        services.import_income(write_income_csv(folder / "income.csv", population.incomes, encoding="cp932"), staff,
+        do_import_income(write_income_csv(folder / "income.csv", population.incomes, encoding="cp932"), staff,
                                year=ADMISSION_YEAR)
-        rnd = services.create_round(ADMISSION_YEAR, services.read_facilities_csv(
+        rnd = do_create_round(ADMISSION_YEAR, read_facilities(
             write_facilities_csv(folder / "facilities.csv", population.facilities)), staff, name=DEMO_ROUND)
     progress("利用調整のデモ: 一次調整を計算しています")
-    services.compute(rnd, staff)
-    services.approve(rnd, supervisor)
+    do_compute(rnd, staff)
+    do_approve(rnd, supervisor)

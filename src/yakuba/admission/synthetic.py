@@ -8,13 +8,13 @@ vendor delivers them (`docs/formats/intake-delivery.md`), so the import path is 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT = "yakuba-intake-delivery/1"
+from yakuba.delivery import FORMAT, HEADER_FILE, RECORDS_FILE, dumps, header_bytes
+
 FAMILY = ["緑野", "青葉", "若葉", "白樺", "朝日", "夕凪", "葉月", "水無", "小春", "星野", "月岡", "雪村", "花房", "森下", "川瀬", "野分"]
 CHILD = [("ハル", "陽"), ("ソラ", "空"), ("ミオ", "澪"), ("リン", "凛"), ("ユイ", "結"), ("アオイ", "葵"), ("レン", "蓮"),
          ("メイ", "芽衣"), ("カイ", "櫂"), ("ナギ", "凪"), ("サク", "朔"), ("ヒナ", "陽菜"), ("トワ", "永遠"), ("ユウ", "悠")]
@@ -135,20 +135,19 @@ def make_population(children: int, facilities: int, admission_year: int, *, seed
     return Population(facs, residents, records, incomes, facts)
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 def write_delivery(folder: Path, records: list[dict[str, Any]], *, batch: str = "B0001",
                    sender: str = "vendor-entry", recipient: str = "kodomo") -> list[Path]:
-    """batch.json and applications.jsonl as the vendor writes them."""
+    """batch.json and applications.jsonl as the vendor writes them (`yakuba.delivery`).
+
+    The records are written as given, their `format` included, so that a test can deliver one
+    of another format."""
     folder.mkdir(parents=True, exist_ok=True)
-    header = {"format": FORMAT, "batch": batch, "name": "R8-第1便", "sender": sender, "recipient": recipient,
+    header = {"batch": batch, "name": "R8-第1便", "sender": sender, "recipient": recipient,
               "records": len(records), "template": "application", "fields": len(FIELD_IDS),
               "points_table": "みどり市 保育所等利用調整基準(基準指数)デモ", "created_at": "2026-11-27T10:15:00+09:00"}
-    (folder / "batch.json").write_text(_dumps(header) + "\n", encoding="utf-8")
-    (folder / "applications.jsonl").write_text("".join(_dumps(r) + "\n" for r in records), encoding="utf-8")
-    return [folder / "batch.json", folder / "applications.jsonl"]
+    (folder / HEADER_FILE).write_bytes(header_bytes(header))
+    (folder / RECORDS_FILE).write_bytes("".join(dumps(r) + "\n" for r in records).encode("utf-8"))
+    return [folder / HEADER_FILE, folder / RECORDS_FILE]
 
 
 def write_income_csv(path: Path, incomes: dict[str, int], *, encoding: str = "utf-8") -> Path:
