@@ -7,9 +7,17 @@ encrypted either to the recipient's age X25519 recipient (``age1…``) or, for r
 a passphrase. Format: ``docs/formats/package.md``.
 
 Nothing is written to disk in plaintext: the tar stream is produced lazily while it is encrypted,
-and parsed while it is decrypted. ``verify_package`` checks everything without keeping the files;
-``open_package`` checks everything while extracting into a temporary folder inside ``dest_dir``
-and moves the files in place only when all checks passed — on any failure nothing is left.
+and parsed while it is decrypted. Both sides work on streams:
+
+- ``create_package(out, files, …)`` writes to a path (atomically) or to any binary stream (a
+  ``BytesIO``, the vault's encrypting writer); each file's content is a path, ``bytes``, or a
+  callable that opens a fresh stream (``FileSource``).
+- The readers take a path, the package's bytes, or a binary stream read once, front to back
+  (``PackageInput``). ``verify_package`` checks everything without keeping the files;
+  ``open_package`` checks everything while extracting into a temporary folder inside
+  ``dest_dir`` and moves the files in place only when all checks passed — on any failure nothing
+  is left; ``open_package_to_memory`` keeps the files in memory, up to a total size limit;
+  ``read_package`` hands each file to a caller's sink (``Sink``) as it is read.
 
 The receiving side refuses, with the exception named:
 
@@ -21,12 +29,21 @@ The receiving side refuses, with the exception named:
 
 Recording an accepted package (its id and sequence number) in the ledger is the caller's job, in
 the same database transaction that records what was imported: this module only reads the ledger.
+
+Why one module of about a thousand lines: it is the format of ``docs/formats/package.md``, both
+ways. Every check the reader makes (section 5 of the format, in its order) answers a choice the
+writer makes a few screens above — the member order, the pax headers, the manifest's fields and
+name rules, the two encryption modes and their headers — and the two must change together, in
+one review, or packages already handed over stop opening. What is not the format (the adapters
+between pyrage's and tarfile's streams) lives in ``_streams``; the helpers shared with the other
+privacy modules in ``_common``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -36,7 +53,7 @@ import tarfile
 import threading
 import unicodedata
 import uuid
-from collections import deque
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
@@ -51,7 +68,6 @@ from yakuba.privacy._common import (
     canonical_json,
     fsync_dir,
     iso_jst,
-    iter_file,
     load_public_key,
     now_jst,
     parse_iso,
@@ -60,6 +76,7 @@ from yakuba.privacy._common import (
     unb64_strict,
     write_atomic,
 )
+from yakuba.privacy._streams import CHUNK, CheckedWriter, ChunkReader, Pipe, Prefixed, blocks
 from yakuba.privacy.errors import (
     KeyringError,
     PrivacyError,
@@ -74,9 +91,17 @@ __all__ = [
     "PackageFile",
     "Ledger",
     "MemoryLedger",
+    "FileSource",
+    "PackageInput",
+    "PackageOutput",
+    "Sink",
+    "MEMORY_LIMIT",
     "create_package",
+    "read_package",
     "verify_package",
     "open_package",
+    "open_package_to_memory",
+    "source_name",
     "recipient_fingerprint",
     "check_file_name",
 ]
@@ -92,7 +117,6 @@ MAX_MANIFEST_SIZE = 16 * 1024 * 1024
 MAX_SIGNATURE_SIZE = 4096
 MAX_WRAPPED_IDENTITY = 64 * 1024
 _BLOCK = 512
-_CHUNK = 64 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _FINGERPRINT = re.compile(r"^sha256:[0-9a-f]{64}$")
 _FORBIDDEN_CHARS = set('\\:*?"<>|')
@@ -317,6 +341,43 @@ def recipient_fingerprint(recipient: str) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 
+FileSource = str | os.PathLike | bytes | bytearray | memoryview | Callable[[], BinaryIO]
+"""Where a file's content comes from: a path, the bytes themselves, or a callable that returns a
+fresh binary stream each time it is called (it is called twice: to hash, then to write)."""
+
+PackageOutput = str | os.PathLike | BinaryIO
+"""Where a package is written: a path (written atomically) or a binary stream (written in order)."""
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One file to put in a package: how to open it, and how to name it in a message."""
+
+    open: Callable[[], BinaryIO]
+    where: str
+    label: str
+
+
+def _source(name: str, source: FileSource) -> _Source:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        return _Source(lambda: io.BytesIO(data), name, name)
+    if callable(source):
+        return _Source(source, name, name)
+    path = Path(source)
+
+    def open_path() -> BinaryIO:
+        if not path.is_file():
+            raise FileNotFoundError(str(path))
+        return open(path, "rb")
+
+    return _Source(open_path, str(path), f"{name} ({path})")
+
+
+def _unreadable(source: _Source, exc: OSError) -> PrivacyError:
+    return PrivacyError(f"ファイル {source.label} を読めません", where=source.where, detail=str(exc))
+
+
 def _tar_header(name: str, size: int, mtime: int) -> bytes:
     info = tarfile.TarInfo(name)
     info.size = size
@@ -332,7 +393,7 @@ def _padding(size: int) -> bytes:
 
 
 def _tar_stream(
-    manifest: Manifest, manifest_bytes: bytes, signature_bytes: bytes, sources: Sequence[Path]
+    manifest: Manifest, manifest_bytes: bytes, signature_bytes: bytes, sources: Sequence[_Source]
 ) -> Iterator[bytes]:
     """The inner tar, piece by piece; re-hashes each file and stops if it changed meanwhile."""
     mtime = int(manifest.created_at.timestamp())
@@ -343,61 +404,42 @@ def _tar_stream(
         digest = hashlib.sha256()
         size = 0
         try:
-            for block in iter_file(source, _CHUNK):
-                size += len(block)
-                if size > entry.size:
-                    break
-                digest.update(block)
-                yield block
+            with closing(blocks(source.open)) as content:
+                for block in content:
+                    size += len(block)
+                    if size > entry.size:
+                        break
+                    digest.update(block)
+                    yield block
         except OSError as exc:
-            raise PrivacyError(
-                f"ファイル {entry.path} ({source}) を読めません", where=str(source), detail=str(exc)
-            ) from exc
+            raise _unreadable(source, exc) from exc
         if size != entry.size or digest.hexdigest() != entry.sha256:
             raise PrivacyError(
-                f"ファイル {entry.path} がパッケージ作成中に変更されました", where=str(source)
+                f"ファイル {entry.path} がパッケージ作成中に変更されました", where=source.where
             )
         yield _padding(entry.size)
     yield bytes(2 * _BLOCK)
 
 
-class _ChunkReader:
-    """A ``read(n)`` file-like view of an iterator of byte strings (what pyrage reads from)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = bytearray()
-        self.error: BaseException | None = None
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            while size < 0 or len(self._buffer) < size:
-                chunk = next(self._chunks, None)
-                if chunk is None:
-                    break
-                self._buffer += chunk
-        except BaseException as exc:  # kept to re-raise after pyrage gives up
-            self.error = exc
-            raise OSError("package content failed") from exc
-        if size < 0:
-            size = len(self._buffer)
-        out = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return out
-
-
-def _hash_file(path: Path) -> tuple[int, str]:
+def _hash_source(source: _Source) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
-    for block in iter_file(path, _CHUNK):
-        size += len(block)
-        digest.update(block)
+    try:
+        for block in blocks(source.open):
+            size += len(block)
+            digest.update(block)
+    except OSError as exc:
+        raise _unreadable(source, exc) from exc
     return size, digest.hexdigest()
 
 
+def _is_writer(out: object) -> bool:
+    return not isinstance(out, (str, os.PathLike)) and callable(getattr(out, "write", None))
+
+
 def create_package(
-    out: Path,
-    files: Sequence[tuple[str, Path]],
+    out: PackageOutput,
+    files: Sequence[tuple[str, FileSource]],
     *,
     sender: str,
     recipient: str,
@@ -408,12 +450,19 @@ def create_package(
     passphrase: str | None = None,
     created: dt.datetime | None = None,
 ) -> Manifest:
-    """Write a signed, encrypted package to ``out`` (atomically) and return its manifest.
+    """Write a signed, encrypted package to ``out`` and return its manifest.
 
-    ``files`` pairs each name inside the package with the file to read. Give exactly one of
+    ``out`` is a path, written atomically (whole or not at all), or a binary stream (anything
+    with ``write``: a ``BytesIO``, the vault's encrypting writer), written in order and left
+    open; when this raises, what was written to a stream is incomplete and must be discarded.
+    ``files`` pairs each name inside the package with its content: a path, ``bytes``, or a
+    callable returning a fresh binary stream (see ``FileSource``). Each content is read twice
+    (hash, then write); one that changes in between is refused. Give exactly one of
     ``recipient_key`` (the recipient's ``age1…`` text) or ``passphrase`` (removable media).
     """
-    out = Path(out)
+    to_stream = _is_writer(out)
+    if not to_stream:
+        out = Path(out)  # type: ignore[arg-type]
     if (recipient_key is None) == (passphrase is None):
         raise PrivacyError(
             "受け取り用の鍵 (age1…) かパスフレーズのどちらか一方を指定してください", where="recipient_key"
@@ -437,22 +486,15 @@ def create_package(
             ) from None
 
     entries: list[PackageFile] = []
-    sources: list[Path] = []
-    for name, source in files:
+    sources: list[_Source] = []
+    for name, content in files:
         problem = check_file_name(name) if isinstance(name, str) else "not a string"
         if problem:
             raise PrivacyError(
                 f"ファイル名 {name!r} はパッケージに入れられません ({problem})", where=str(name), detail=problem
             )
-        source = Path(source)
-        try:
-            if not source.is_file():
-                raise FileNotFoundError(str(source))
-            size, digest = _hash_file(source)
-        except OSError as exc:
-            raise PrivacyError(
-                f"ファイル {name} ({source}) を読めません", where=str(source), detail=str(exc)
-            ) from exc
+        source = _source(name, content)
+        size, digest = _hash_source(source)
         entries.append(PackageFile(name, size, digest))
         sources.append(source)
     duplicate = _name_conflict(e.path for e in entries)
@@ -480,6 +522,7 @@ def create_package(
             "signature": b64(signing_key.sign(manifest_bytes)),
         }
     )
+    label = source_name(out)
 
     def write(dst: BinaryIO) -> None:
         if age_recipient is not None:
@@ -489,79 +532,33 @@ def create_package(
             sealed = pyrage.passphrase.encrypt(str(ephemeral).encode("ascii"), passphrase)
             dst.write(PASSPHRASE_MAGIC + struct.pack(">I", len(sealed)) + sealed)
             to = ephemeral.to_public()
-        reader = _ChunkReader(_tar_stream(manifest, manifest_bytes, signature_bytes, sources))
+        reader = ChunkReader(_tar_stream(manifest, manifest_bytes, signature_bytes, sources))
+        writer = CheckedWriter(dst)
         try:
-            pyrage.encrypt_io(reader, dst, [to])
+            pyrage.encrypt_io(reader, writer, [to])
         except Exception as exc:
             if reader.error is not None:
                 raise reader.error from None
-            raise PrivacyError("受け渡しパッケージを暗号化できません", where=str(out), detail=str(exc)) from exc
+            if writer.error is not None:
+                raise writer.error from None
+            raise PrivacyError("受け渡しパッケージを暗号化できません", where=label, detail=str(exc)) from exc
+        if writer.error is not None:  # pyrage returned although a write failed
+            raise writer.error
 
     try:
-        write_atomic(out, write)
+        if to_stream:
+            write(out)  # type: ignore[arg-type]
+        else:
+            write_atomic(out, write)  # type: ignore[arg-type]
     except OSError as exc:
         raise PrivacyError(
-            f"受け渡しパッケージ {out.name} を書き込めません", where=str(out), detail=str(exc)
+            f"受け渡しパッケージ {label} を書き込めません", where=str(out) if not to_stream else label,
+            detail=str(exc),
         ) from exc
     return manifest
 
 
 # --- reading ----------------------------------------------------------------------------------
-
-
-class _Pipe:
-    """A bounded in-memory pipe between two threads: ``write`` blocks while ``limit`` bytes wait,
-    ``read`` blocks until bytes or the end arrive. No file descriptors, no SIGPIPE."""
-
-    def __init__(self, limit: int = 1 << 20) -> None:
-        self._cond = threading.Condition()
-        self._chunks: deque[bytes] = deque()
-        self._waiting = 0
-        self._limit = limit
-        self._ended = False
-        self._abandoned = False
-
-    def write(self, data: bytes) -> int:
-        data = bytes(data)
-        with self._cond:
-            while self._waiting >= self._limit and not self._abandoned:
-                self._cond.wait()
-            if self._abandoned:
-                raise BrokenPipeError("the reader stopped")
-            self._chunks.append(data)
-            self._waiting += len(data)
-            self._cond.notify_all()
-        return len(data)
-
-    def end(self) -> None:
-        with self._cond:
-            self._ended = True
-            self._cond.notify_all()
-
-    def read(self, size: int = -1) -> bytes:
-        with self._cond:
-            while not self._chunks and not self._ended:
-                self._cond.wait()
-            parts: list[bytes] = []
-            got = 0
-            while self._chunks and (size < 0 or got < size):
-                chunk = self._chunks.popleft()
-                if size >= 0 and got + len(chunk) > size:
-                    self._chunks.appendleft(chunk[size - got :])
-                    chunk = chunk[: size - got]
-                parts.append(chunk)
-                got += len(chunk)
-            self._waiting -= got
-            self._cond.notify_all()
-            return b"".join(parts)
-
-    def abandon(self) -> None:
-        """The reader stops: drop what waits, and make further writes fail."""
-        with self._cond:
-            self._abandoned = True
-            self._chunks.clear()
-            self._waiting = 0
-            self._cond.notify_all()
 
 
 class _Decryption:
@@ -572,7 +569,7 @@ class _Decryption:
     """
 
     def __init__(self, src: BinaryIO, identity: x25519.Identity) -> None:
-        self.reader = _Pipe()
+        self.reader = Pipe()
         self.error: BaseException | None = None
         self.broken = False
         self._thread = threading.Thread(
@@ -597,7 +594,7 @@ class _Decryption:
 
     def drain(self) -> None:
         """Read to the end, so that age authenticates the stream's last chunk too."""
-        while self.reader.read(_CHUNK):
+        while self.reader.read(CHUNK):
             pass
 
     def close(self) -> None:
@@ -607,8 +604,9 @@ class _Decryption:
 
 def _open_identity(
     src: BinaryIO, name: str, identity: x25519.Identity | str | None, passphrase: str | None
-) -> tuple[x25519.Identity, str]:
-    """Read the outer header; the identity that opens the age stream and the expected key field."""
+) -> tuple[x25519.Identity, str, BinaryIO]:
+    """Read the outer header: the identity that opens the age stream, the expected key field, and
+    the age stream itself (from its first byte: the sniffed bytes are put back, no seek needed)."""
     start = read_exact(src, len(PASSPHRASE_MAGIC))
     if start.startswith(PASSPHRASE_MAGIC):
         if passphrase is None:
@@ -629,11 +627,10 @@ def _open_identity(
                 detail="wrong passphrase",
             ) from None
         try:
-            return x25519.Identity.from_str(secret.decode("ascii").strip()), PASSPHRASE_KEY
+            return x25519.Identity.from_str(secret.decode("ascii").strip()), PASSPHRASE_KEY, src
         except Exception:
             raise TamperedError(f"受け渡しパッケージ {name} のヘッダーが壊れています", where=name) from None
     if start.startswith(AGE_MAGIC):
-        src.seek(0)
         if identity is None:
             raise WrongRecipientError(
                 f"受け渡しパッケージ {name} は受け取り用の鍵で暗号化されています (パスフレーズでは開けません)",
@@ -644,7 +641,7 @@ def _open_identity(
                 identity = x25519.Identity.from_str(identity.strip())
             except Exception:
                 raise KeyringError("受け取り用の鍵 (AGE-SECRET-KEY-1…) の形式が正しくありません") from None
-        return identity, recipient_fingerprint(str(identity.to_public()))
+        return identity, recipient_fingerprint(str(identity.to_public())), Prefixed(start, src)
     raise TamperedError(f"{name} は受け渡しパッケージの形式ではありません", where=name)
 
 
@@ -739,6 +736,39 @@ def _check_addressing(
 
 
 Sink = Callable[[PackageFile], BinaryIO | None]
+"""Where ``read_package`` writes each file once its name and size are checked: a binary stream
+(closed after the file's last byte; a real file is fsynced first), or None to only check it.
+The file's hash is checked after its last byte: a sink must not act on what it got before
+``read_package`` returns."""
+
+PackageInput = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
+"""A package to read: a path, its bytes, or a binary stream positioned at its first byte (read
+once, front to back: no seek; the caller closes it)."""
+
+MEMORY_LIMIT = 256 * 1024 * 1024
+"""What ``open_package_to_memory`` holds at most (the sum of the file sizes), by default."""
+
+
+def source_name(src: object, name: str | None = None) -> str:
+    """How messages name a package (or a file) given as a path, a stream or bytes: ``name`` when
+    given, else the file name of a path or of a stream's ``name``, else ``(名前なし)``."""
+    if name:
+        return name
+    if isinstance(src, (str, os.PathLike)):
+        return Path(src).name
+    label = getattr(src, "name", None)
+    if isinstance(label, str) and label:
+        return Path(label).name
+    return "(名前なし)"
+
+
+def _sync(out: BinaryIO) -> None:
+    """fsync a sink that is a real file; a memory sink has nothing to sync."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    os.fsync(fd)
 
 
 def _check_files(tar: tarfile.TarFile, manifest: Manifest, sink: Sink) -> None:
@@ -766,13 +796,13 @@ def _check_files(tar: tarfile.TarFile, manifest: Manifest, sink: Sink) -> None:
         digest = hashlib.sha256()
         out = sink(entry)
         try:
-            while block := source.read(_CHUNK):
+            while block := source.read(CHUNK):
                 digest.update(block)
                 if out is not None:
                     out.write(block)
             if out is not None:
                 out.flush()
-                os.fsync(out.fileno())
+                _sync(out)
         finally:
             if out is not None:
                 out.close()
@@ -789,26 +819,48 @@ def _check_files(tar: tarfile.TarFile, manifest: Manifest, sink: Sink) -> None:
         )
 
 
-def _read_package(
-    path: Path,
+@contextmanager
+def _opened(src: PackageInput, name: str) -> Iterator[BinaryIO]:
+    """The package as a stream: a path opened (and closed after), bytes wrapped, a stream as is."""
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        yield io.BytesIO(bytes(src))
+        return
+    if not isinstance(src, (str, os.PathLike)) and callable(getattr(src, "read", None)):
+        yield src  # type: ignore[misc]
+        return
+    path = Path(src)  # type: ignore[arg-type]
+    try:
+        stream = open(path, "rb")
+    except OSError as exc:
+        raise PrivacyError(f"受け渡しパッケージ {name} を読めません", where=str(path), detail=str(exc)) from exc
+    with stream:
+        yield stream
+
+
+def read_package(
+    src: PackageInput,
     *,
-    identity: x25519.Identity | str | None,
-    passphrase: str | None,
+    identity: x25519.Identity | str | None = None,
+    passphrase: str | None = None,
     trusted_senders: Mapping[str, str],
     expected_recipient: str,
     ledger: Ledger,
     sink: Sink,
     before_files: Callable[[Manifest], None] = lambda manifest: None,
+    name: str | None = None,
 ) -> Manifest:
-    path = Path(path)
-    name = path.name
-    try:
-        src = open(path, "rb")
-    except OSError as exc:
-        raise PrivacyError(f"受け渡しパッケージ {name} を読めません", where=str(path), detail=str(exc)) from exc
-    with src:
-        age_identity, key_field = _open_identity(src, name, identity, passphrase)
-        decryption = _Decryption(src, age_identity)
+    """Check a package completely, handing each file to ``sink`` as it is read; the manifest.
+
+    The checks run in this order: the outer header and the key or passphrase, the manifest's
+    signature, its addressing and the ledger (replay), then ``before_files(manifest)`` (which
+    may refuse by raising), then every file's name, size and hash in order, then the end of the
+    age stream. Any failure raises (see the module doc); the sink's output is then worthless.
+    ``name`` names the package in messages (default: see ``source_name``).
+    """
+    name = source_name(src, name)
+    with _opened(src, name) as stream:
+        age_identity, key_field, age_stream = _open_identity(stream, name, identity, passphrase)
+        decryption = _Decryption(age_stream, age_identity)
         failure: BaseException | None = None
         manifest: Manifest | None = None
         try:
@@ -838,25 +890,84 @@ def _read_package(
 
 
 def verify_package(
-    path: Path,
+    src: PackageInput,
     *,
     identity: x25519.Identity | str | None = None,
     passphrase: str | None = None,
     trusted_senders: Mapping[str, str],
     expected_recipient: str,
     ledger: Ledger,
+    name: str | None = None,
 ) -> Manifest:
     """Check a package completely (decryption, signature, addressing, replay, every file's size
     and hash) without keeping its files; returns the manifest, or raises (see the module doc)."""
-    return _read_package(
-        path,
+    return read_package(
+        src,
         identity=identity,
         passphrase=passphrase,
         trusted_senders=trusted_senders,
         expected_recipient=expected_recipient,
         ledger=ledger,
         sink=lambda entry: None,
+        name=name,
     )
+
+
+class _MemoryFile(io.BytesIO):
+    """A sink that keeps a file's bytes in ``files[path]`` when it is closed."""
+
+    def __init__(self, files: dict[str, bytes], path: str) -> None:
+        super().__init__()
+        self._files, self._path = files, path
+
+    def close(self) -> None:
+        if not self.closed:
+            self._files[self._path] = self.getvalue()
+        super().close()
+
+
+def open_package_to_memory(
+    src: PackageInput,
+    *,
+    identity: x25519.Identity | str | None = None,
+    passphrase: str | None = None,
+    trusted_senders: Mapping[str, str],
+    expected_recipient: str,
+    ledger: Ledger,
+    limit: int = MEMORY_LIMIT,
+    name: str | None = None,
+) -> tuple[Manifest, dict[str, bytes]]:
+    """Verify a package and return its manifest and files (name inside the package → bytes, in
+    the manifest's order), kept in memory only: nothing plaintext is written to disk.
+
+    A package whose files add up to more than ``limit`` bytes is refused (PrivacyError) before
+    any file is read: the manifest is checked first, and every file must have the size the
+    manifest says. Then record the manifest in the ledger, in the caller's database transaction.
+    """
+    name = source_name(src, name)
+    files: dict[str, bytes] = {}
+
+    def refuse_too_big(manifest: Manifest) -> None:
+        if manifest.total_size > limit:
+            raise PrivacyError(
+                f"受け渡しパッケージ {name} は大きすぎるためメモリ上で開けません "
+                f"(ファイルの合計 {manifest.total_size} バイト、上限 {limit} バイト)",
+                where=name,
+                detail=f"total size {manifest.total_size} > limit {limit}",
+            )
+
+    manifest = read_package(
+        src,
+        identity=identity,
+        passphrase=passphrase,
+        trusted_senders=trusted_senders,
+        expected_recipient=expected_recipient,
+        ledger=ledger,
+        sink=lambda entry: _MemoryFile(files, entry.path),
+        before_files=refuse_too_big,
+        name=name,
+    )
+    return manifest, files
 
 
 def _top_names(manifest: Manifest) -> list[str]:
@@ -864,7 +975,7 @@ def _top_names(manifest: Manifest) -> list[str]:
 
 
 def open_package(
-    path: Path,
+    src: PackageInput,
     dest_dir: Path,
     *,
     identity: x25519.Identity | str | None = None,
@@ -872,15 +983,16 @@ def open_package(
     trusted_senders: Mapping[str, str],
     expected_recipient: str,
     ledger: Ledger,
+    name: str | None = None,
 ) -> Manifest:
     """Verify a package and extract its files into ``dest_dir`` (an existing folder).
 
     Files are written into a temporary folder inside ``dest_dir`` and moved in place only after
     every check passed; names already present in ``dest_dir`` are refused, never overwritten. On
     any failure nothing is left in ``dest_dir``. Then record the manifest in the ledger, in the
-    caller's database transaction.
+    caller's database transaction. (To keep the files in memory instead: ``open_package_to_memory``.)
     """
-    path, dest_dir = Path(path), Path(dest_dir)
+    dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():
         raise PrivacyError(f"展開先のフォルダ {dest_dir} がありません", where=str(dest_dir))
     staging = dest_dir / f".yakuba-incoming-{uuid.uuid4().hex}"
@@ -906,8 +1018,8 @@ def open_package(
         ) from exc
     try:
         try:
-            manifest = _read_package(
-                path,
+            manifest = read_package(
+                src,
                 identity=identity,
                 passphrase=passphrase,
                 trusted_senders=trusted_senders,
@@ -915,6 +1027,7 @@ def open_package(
                 ledger=ledger,
                 sink=sink,
                 before_files=refuse_existing,
+                name=name,
             )
         except OSError as exc:
             raise PrivacyError(
