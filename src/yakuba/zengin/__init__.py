@@ -8,6 +8,6 @@
 - `yakuba.zengin.bank`: `simulate` (a bank that turns a request into a result file).
 - `yakuba.zengin.split`: `split_by_bank`, `merge`.
 
-The format and the choices made are documented in `docs/formats/zengin.md`; the command line
-contract is `specs/zengin-cli.md`. Pure: no Django.
+The format, the choices made and the command-line contract (`yakuba zengin`, section 6) are
+documented in `docs/formats/zengin.md`. Pure: no Django.
 """

@@ -1,52 +1,42 @@
 """`yakuba zengin check|show|build|split|merge` (no Django: the codec is a pure core).
 
-The contract is `specs/zengin-cli.md`: exit 0 for a valid file, 1 with one located line on
-stderr otherwise, never a traceback whatever the bytes. `-` reads standard input.
+The contract is `docs/formats/zengin.md` (section 6, "Command line"): exit 0 for a valid file, 1 with
+one located line on stderr otherwise, never a traceback whatever the bytes. `-` reads standard
+input. The scaffolding (one line per failure, exit codes, whole outputs) is `yakuba.commandline`.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-EXIT_OK, EXIT_INVALID = 0, 1
+from yakuba.commandline import EXIT_OK, guarded, read_input, write_output
+from yakuba.zengin.errors import ZenginError
+
+Command = Callable[[argparse.Namespace], int]
 
 
-def _fail(message: str, code: int = EXIT_INVALID) -> int:
-    print(" ".join(str(message).split("\n")), file=sys.stderr)
-    return code
+def told(fn: Command) -> Command:
+    """``fn`` under ``yakuba.commandline.guarded``, with no ``yakuba zengin:`` prefix: every failure
+    is one line on stderr and its exit code (docs/formats/zengin.md, section 6).
 
+    A located error is printed exactly as ``str(error)`` — already one line — because its value
+    is the field's bytes, whose runs of spaces are the point (``not a number: '   1 2  00'``),
+    and ``commandline.fail`` would fold them into one.
+    """
 
-def _safe(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Every failure is one line and exit 1: located codec errors, unreadable files, anything else."""
-
+    @guarded(None)
+    @functools.wraps(fn)
     def run(args: argparse.Namespace) -> int:
-        from yakuba.zengin.errors import ZenginError
-
         try:
             return fn(args)
         except ZenginError as exc:
-            return _fail(str(exc), exc.exit_code)
-        except BrokenPipeError:  # `… | head`: the reader has gone; stop quietly
-            try:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError):
-                pass
-            return EXIT_INVALID
-        except OSError as exc:
-            where = exc.filename if exc.filename is not None else ""
-            return _fail(f"ファイルを読み書きできません (cannot read or write): {where}: {exc.strerror or exc}")
-        except MemoryError:
-            return _fail("メモリが足りません (out of memory): use `yakuba zengin check`, which streams")
-        except KeyboardInterrupt:
-            return 130
-        except Exception as exc:  # a bug; the contract still says one line, no traceback
-            return _fail(f"内部エラー (internal error): {type(exc).__name__}: {exc}")
+            print(exc, file=sys.stderr)
+            return exc.exit_code
 
     return run
 
@@ -55,32 +45,6 @@ def _open(name: str) -> BinaryIO:
     if name == "-":
         return sys.stdin.buffer
     return open(name, "rb")
-
-
-def _read(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    return Path(name).read_bytes()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else Path("."), prefix=f".{path.name}.",
-                               suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _output(data: bytes, out: str | None) -> None:
-    if out and out != "-":
-        _write_atomic(Path(out), data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -103,16 +67,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from yakuba.zengin.codec import parse, to_json
 
-    doc = to_json(parse(_read(args.file)))
+    doc = to_json(parse(read_input(args.file)))
     text = json.dumps(doc, ensure_ascii=False, indent=1 if args.pretty else None)
-    _output((text + "\n").encode("utf-8"), None)
+    write_output((text + "\n").encode("utf-8"), None)
     return EXIT_OK
 
 
 def _load_json(name: str) -> object:
     from yakuba.zengin.errors import ZenginError
 
-    raw = _read(name)
+    raw = read_input(name)
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:
@@ -124,20 +88,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     from yakuba.zengin.codec import build, from_json
 
     data = build(from_json(_load_json(args.file)))
-    _output(data, args.out)
+    write_output(data, args.out)
     return EXIT_OK
 
 
 def cmd_split(args: argparse.Namespace) -> int:
+    from yakuba.files import write_bytes_atomic
     from yakuba.zengin.split import split_by_bank
 
-    parts = split_by_bank(_read(args.file))
+    parts = split_by_bank(read_input(args.file))
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(args.file).stem if args.file != "-" else "zengin"
     for bank, data in parts.items():
         target = out / f"{stem}.{bank}.txt"
-        _write_atomic(target, data)
+        write_bytes_atomic(target, data)
         print(f"{target}")
     return EXIT_OK
 
@@ -145,7 +110,7 @@ def cmd_split(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from yakuba.zengin.split import merge
 
-    _output(merge(_read(name) for name in args.files), args.out)
+    write_output(merge(read_input(name) for name in args.files), args.out)
     return EXIT_OK
 
 
@@ -162,7 +127,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 mix[code.strip()] = float(share)
             except ValueError:
                 raise ZenginError("--mix is CODE=SHARE,… e.g. 0=0.9,1=0.1", field="mix", value=args.mix) from None
-    _output(simulate(_read(args.file), mix=mix, seed=args.seed), args.out)
+    write_output(simulate(read_input(args.file), mix=mix, seed=args.seed), args.out)
     return EXIT_OK
 
 
@@ -172,11 +137,11 @@ def cmd_pain008(args: argparse.Namespace) -> int:
     from yakuba.zengin.codec import parse
     from yakuba.zengin.iso20022 import Creditor, to_pain008
 
-    request = parse(_read(args.file))
+    request = parse(read_input(args.file))
     header = request.batches[0].header
     now = dt.datetime.now().replace(microsecond=0)
     creditor = Creditor(args.creditor_name or header.consignor_name, header.consignor_code)
-    _output(to_pain008(request, creditor=creditor, message_id=args.message_id or f"YKB{now:%Y%m%d%H%M%S}",
+    write_output(to_pain008(request, creditor=creditor, message_id=args.message_id or f"YKB{now:%Y%m%d%H%M%S}",
                        year=args.year or now.year, created=now), args.out)
     return EXIT_OK
 
@@ -185,8 +150,8 @@ def cmd_camt054(args: argparse.Namespace) -> int:
     from yakuba.zengin.codec import build, parse
     from yakuba.zengin.iso20022 import results_from_camt054
 
-    request = parse(_read(args.request))
-    _output(build(results_from_camt054(request, _read(args.notification))), args.out)
+    request = parse(read_input(args.request))
+    write_output(build(results_from_camt054(request, read_input(args.notification))), args.out)
     return EXIT_OK
 
 
@@ -194,33 +159,33 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
     zg = add("zengin", "全銀 kind-91 口座振替 files: check, show, build, split, merge", lambda a: 2)
     zg_sub = zg.add_subparsers(dest="zengin_command", metavar="ACTION", required=True)
 
-    p = add("check", "check a file (exit 0 valid, 1 invalid with one located line)", _safe(cmd_check), zg_sub)
+    p = add("check", "check a file (exit 0 valid, 1 invalid with one located line)", told(cmd_check), zg_sub)
     p.add_argument("file", help="the file, or - for standard input")
-    p = add("show", "print a file's content as JSON", _safe(cmd_show), zg_sub)
+    p = add("show", "print a file's content as JSON", told(cmd_show), zg_sub)
     p.add_argument("file", help="the file, or - for standard input")
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
-    p = add("build", "write the file that a `show` JSON describes", _safe(cmd_build), zg_sub)
+    p = add("build", "write the file that a `show` JSON describes", told(cmd_build), zg_sub)
     p.add_argument("file", help="the JSON, or - for standard input")
     p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
-    p = add("split", "one file per 引落銀行 (as an intermediary does)", _safe(cmd_split), zg_sub)
+    p = add("split", "one file per 引落銀行 (as an intermediary does)", told(cmd_split), zg_sub)
     p.add_argument("file", help="the file, or - for standard input")
     p.add_argument("--out-dir", required=True, metavar="DIR")
-    p = add("merge", "merge result files (of one split) back into one", _safe(cmd_merge), zg_sub)
+    p = add("merge", "merge result files (of one split) back into one", told(cmd_merge), zg_sub)
     p.add_argument("files", nargs="+", help="the result files")
     p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
-    p = add("simulate", "act as the bank: turn a request file into a result file", _safe(cmd_simulate), zg_sub)
+    p = add("simulate", "act as the bank: turn a request file into a result file", told(cmd_simulate), zg_sub)
     p.add_argument("file", help="the request file, or - for standard input")
     p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mix", help="result code shares, e.g. 0=0.9,1=0.05,2=0.05")
-    p = add("pain008", "a request file as ISO 20022 pain.008.001.08 (docs/formats/iso20022.md)", _safe(cmd_pain008), zg_sub)
+    p = add("pain008", "a request file as ISO 20022 pain.008.001.08 (docs/formats/iso20022.md)", told(cmd_pain008), zg_sub)
     p.add_argument("file", help="the request file, or - for standard input")
     p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
     p.add_argument("--year", type=int, help="the year of 引落日 (default: this year)")
     p.add_argument("--message-id", help="MsgId (default: YKB + the time)")
     p.add_argument("--creditor-name", help="InitgPty name (default: 委託者名)")
-    p = add("camt054", "read a bank's camt.054.001.08 as the kind-91 result file of a request", _safe(cmd_camt054), zg_sub)
+    p = add("camt054", "read a bank's camt.054.001.08 as the kind-91 result file of a request", told(cmd_camt054), zg_sub)
     p.add_argument("request", help="the request file that was sent")
     p.add_argument("notification", help="the camt.054 XML")
     p.add_argument("--out", metavar="FILE", help="write the result file here (default: standard output)")

@@ -560,7 +560,7 @@ def _clean(obj: Any, table: tuple[Field, ...]) -> dict[str, Any]:
 
 
 def to_json(f: ZenginFile) -> dict[str, Any]:
-    """The `show --format json` object of a file (see specs/zengin-cli.md)."""
+    """The `show --format json` object of a file (see docs/formats/zengin.md, section 4)."""
     layout: dict[str, Any] = {"newline": f.layout.newline, "eof": f.layout.eof, "encoding": f.layout.encoding}
     if f.layout.end_filler is not None:
         layout["end_filler"] = f.layout.end_filler

@@ -2,7 +2,7 @@
 
 A file is `(header data* trailer)* end`: one or more batches (one per 引落日 and 取引銀行, as a
 consignor sends them), then an end record. The field names are those of
-`specs/zengin-cli.md` (`yakuba zengin show --format json`); text fields hold the field's text
+`docs/formats/zengin.md` (`yakuba zengin show --format json`); text fields hold the field's text
 with its padding removed (N fields keep their leading zeros, C fields lose trailing spaces),
 amounts and counts are integers. Pure: no Django.
 """
