@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from yakuba.files import write_bytes_atomic
 from yakuba.relay.errors import RelayError
 from yakuba.relay.media import refuse_removable
 
@@ -64,21 +64,6 @@ def _checked(name: str) -> str:
     return name
 
 
-def _write(path: Path, data: bytes, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())
@@ -110,8 +95,8 @@ def _leaf(path_cert: Path, path_key: Path, cn: str, usage: x509.ObjectIdentifier
     if san:
         builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
     cert = builder.sign(ca_key, hashes.SHA256())
-    _write(path_key, _key_pem(key), 0o600)
-    _write(path_cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    write_bytes_atomic(path_key, _key_pem(key), mode=0o600)
+    write_bytes_atomic(path_cert, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
 
 
 def make_pki(directory: Path, *, clients: Sequence[str] = ("city",)) -> Pki:
@@ -136,8 +121,8 @@ def make_pki(directory: Path, *, clients: Sequence[str] = ("city",)) -> Pki:
                                                 data_encipherment=False, key_agreement=False, key_cert_sign=True,
                                                 crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
                    .sign(ca_key, hashes.SHA256()))
-        _write(pki.ca_key, _key_pem(ca_key), 0o600)
-        _write(pki.ca, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
+        write_bytes_atomic(pki.ca_key, _key_pem(ca_key), mode=0o600)
+        write_bytes_atomic(pki.ca, ca_cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
     if not (pki.server_cert.exists() and pki.server_key.exists()):
         san: list[x509.GeneralName] = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                                        x509.IPAddress(ipaddress.ip_address("::1"))]

@@ -1,7 +1,8 @@
 """`yakuba relay pki|serve|send|status|fetch`: the relay (仲介機関) from the command line. No Django.
 
 Errors print one line (`yakuba relay: …`, Japanese then English) and exit 1; `fetch` exits 3
-while the result is not ready.
+while the result is not ready. The scaffolding is `yakuba.commandline`; the contract
+`docs/formats/relay.md`.
 """
 
 from __future__ import annotations
@@ -14,27 +15,14 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from yakuba.commandline import EXIT_OK, fail, guarded
 from yakuba.relay.errors import RelayError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+EXIT_NOT_READY = 3
+PROG = "yakuba relay"
 
-
-def _fail(message: str, code: int = EXIT_FAIL) -> int:
-    print(f"yakuba relay: {' '.join(str(message).split())}", file=sys.stderr)
-    return code
-
-
-def _guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return fn(args)
-        except RelayError as exc:
-            return _fail(str(exc), exc.exit_code)
-        except OSError as exc:
-            where = exc.filename if exc.filename is not None else ""
-            return _fail(f"ファイルを読み書きできません (cannot read or write): {where}: {exc.strerror or exc}")
-    run.__doc__ = fn.__doc__
-    return run
+told = guarded(PROG)
+"""Every failure is one line on stderr, ``yakuba relay: …``, and its exit code (yakuba.commandline)."""
 
 
 def _client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -105,16 +93,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from yakuba.files import write_bytes_atomic
     from yakuba.relay.media import refuse_removable
-    from yakuba.relay.store import atomic_write
 
     out = Path(args.out)
     refuse_removable(out)
     with _client(args) as client:
         data = client.wait_result(args.id, timeout=args.wait) if args.wait else client.fetch_result(args.id)
     if data is None:
-        return _fail(f"結果はまだありません (result not ready yet): {args.id}", EXIT_NOT_READY)
-    atomic_write(out.absolute(), data, mode=0o600)
+        return fail(f"結果はまだありません (result not ready yet): {args.id}", EXIT_NOT_READY, prog=PROG)
+    write_bytes_atomic(out.absolute(), data, mode=0o600)
     print(f"受け取りました (fetched): {out} ({len(data)} bytes)")
     return EXIT_OK
 
@@ -132,11 +120,11 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
         p.add_argument("--retries", type=int, default=4, help="retries after a dropped connection (default 4)")
         p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
 
-    p = add("pki", "make a private CA, the server certificate and client certificates in DIR", _guarded(cmd_pki),
+    p = add("pki", "make a private CA, the server certificate and client certificates in DIR", told(cmd_pki),
             relay_sub)
     p.add_argument("dir")
     p.add_argument("--client", action="append", metavar="NAME", help="a client (sender) name; repeatable (default: city)")
-    p = add("serve", "run the relay until Ctrl+C", _guarded(cmd_serve), relay_sub)
+    p = add("serve", "run the relay until Ctrl+C", told(cmd_serve), relay_sub)
     p.add_argument("--store", required=True, help="folder for uploads and results (not removable media)")
     p.add_argument("--cert", required=True, help="server certificate (PEM)")
     p.add_argument("--key", required=True, help="server key (PEM)")
@@ -144,14 +132,14 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443)
     p.add_argument("--simulate-bank", action="store_true", help="answer with yakuba.zengin.bank.simulate (tests, demo)")
-    p = add("send", "upload FILE; prints its id and whether it was a duplicate", _guarded(cmd_send), relay_sub)
+    p = add("send", "upload FILE; prints its id and whether it was a duplicate", told(cmd_send), relay_sub)
     p.add_argument("file")
     p.add_argument("--name", help="name given to the relay (default: the file's name)")
     connection(p)
-    p = add("status", "print an upload's status", _guarded(cmd_status), relay_sub)
+    p = add("status", "print an upload's status", told(cmd_status), relay_sub)
     p.add_argument("id")
     connection(p)
-    p = add("fetch", "write the bank's result of upload ID to --out (exit 3 while not ready)", _guarded(cmd_fetch),
+    p = add("fetch", "write the bank's result of upload ID to --out (exit 3 while not ready)", told(cmd_fetch),
             relay_sub)
     p.add_argument("id")
     p.add_argument("--out", required=True)

@@ -7,10 +7,10 @@ Layout (nothing is written outside `store_dir`)::
     store_dir/uploads/<id>/content       the complete, verified file
     store_dir/uploads/<id>/result        the bank's result file (status `done`)
 
-`index.json` and `result` are replaced atomically (temporary file, fsync, rename, fsync of the
-folder). A chunk is written at its offset and fsynced *before* the index records the new
-offset, so after a crash the index never claims more than the disk holds; the next chunk
-overwrites whatever lies beyond the recorded offset. Pure: no Django.
+`index.json` and `result` are replaced atomically (`yakuba.files.write_bytes_atomic`: temporary
+file, fsync, rename, fsync of the folder). A chunk is written at its offset and fsynced *before*
+the index records the new offset, so after a crash the index never claims more than the disk
+holds; the next chunk overwrites whatever lies beyond the recorded offset. Pure: no Django.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from yakuba.files import fsync_dir, write_bytes_atomic
 from yakuba.relay.errors import RelayError
 
 RECEIVING, RECEIVED, PROCESSING, DONE, FAILED = "receiving", "received", "processing", "done", "failed"
@@ -36,35 +36,6 @@ SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # not supported everywhere (Windows)
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Write `data` to `path` atomically: temporary file in the same folder, fsync, rename, fsync the folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
 
 
 def sha256_file(path: Path) -> str:
@@ -157,7 +128,7 @@ class Store:
     def _save(self, record: UploadRecord) -> None:
         record.updated = now()
         data = json.dumps(asdict(record), ensure_ascii=False, indent=1).encode("utf-8")
-        atomic_write(self.folder(record.id) / "index.json", data)
+        write_bytes_atomic(self.folder(record.id) / "index.json", data)
         self._records[record.id] = UploadRecord(**asdict(record))
 
     def _upload_lock(self, upload_id: str) -> threading.Lock:
@@ -180,7 +151,7 @@ class Store:
             record = UploadRecord(id=secrets.token_hex(16), sender=sender, name=name, size=size, sha256=sha256,
                                   created=now())
             self.folder(record.id).mkdir(mode=0o700)
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
             self._save(record)
             return UploadRecord(**asdict(record)), "new"
 
@@ -214,7 +185,7 @@ class Store:
                     record.status, record.reason = FAILED, f"sha256 mismatch: received {actual}"
                 else:
                     os.replace(part, self.folder(upload_id) / "content")
-                    _fsync_dir(self.folder(upload_id))
+                    fsync_dir(self.folder(upload_id))
                     record.status = RECEIVED
             with self._lock:
                 self._save(record)
@@ -230,7 +201,7 @@ class Store:
     def save_result(self, upload_id: str, data: bytes) -> UploadRecord:
         """Store the bank's result atomically, then mark the upload `done`."""
         with self._upload_lock(upload_id):
-            atomic_write(self.folder(upload_id) / "result", data)
+            write_bytes_atomic(self.folder(upload_id) / "result", data)
             with self._lock:
                 record = UploadRecord(**asdict(self._records[upload_id]))
                 record.status, record.reason = DONE, ""
