@@ -167,3 +167,8 @@ def test_source_names() -> None:
     assert source_name(io.BytesIO(), "upload.yakuba") == "upload.yakuba"
     with open(__file__, "rb") as f:
         assert source_name(f) == Path(__file__).name
+
+
+def test_an_open_stream_as_a_file_content_is_a_programming_error(parties: Parties) -> None:
+    with pytest.raises(TypeError, match="read twice"):
+        _create(parties, io.BytesIO(), [("records.csv", io.BytesIO(RECORDS))])

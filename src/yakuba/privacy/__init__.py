@@ -4,7 +4,8 @@
                     age identity, audit key; backup and restore.
 - ``envelope``    — per-object streaming encryption of stored files.
 - ``erasure``     — erasure (crypto erase + deletion) and signed certificates (NIST SP 800-88).
-- ``package``     — signed, encrypted hand-over packages between organisations.
+- ``package``     — signed, encrypted hand-over packages between organisations, on paths,
+                    bytes or streams.
 - ``audit_chain`` — the hash chain of the audit log.
 - ``errors``      — the core's exceptions, each with a Japanese message and a CLI exit code.
 - ``declarations``, ``masking`` — declared personal data and masking by role.
@@ -43,6 +44,8 @@ from yakuba.privacy.package import (
     PackageFile,
     create_package,
     open_package,
+    open_package_to_memory,
+    read_package,
     verify_package,
 )
 
@@ -79,5 +82,7 @@ __all__ = [
     "PackageFile",
     "create_package",
     "open_package",
+    "open_package_to_memory",
+    "read_package",
     "verify_package",
 ]

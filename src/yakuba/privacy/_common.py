@@ -14,7 +14,7 @@ import os
 import stat
 import uuid
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -143,12 +143,6 @@ def read_exact(src: BinaryIO, size: int) -> bytes:
         parts.append(more)
         got += len(more)
     return b"".join(parts)
-
-
-def iter_file(path: Path, chunk: int = 1 << 16) -> Iterator[bytes]:
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            yield block
 
 
 # --- Ed25519 public keys as one line of text --------------------------------------------------

@@ -364,6 +364,9 @@ def _source(name: str, source: FileSource) -> _Source:
         return _Source(lambda: io.BytesIO(data), name, name)
     if callable(source):
         return _Source(source, name, name)
+    if callable(getattr(source, "read", None)):
+        raise TypeError(f"the content of {name!r} is an open stream: it is read twice, so give a callable "
+                        "that opens a fresh one (lambda: open(...)), a path or bytes")
     path = Path(source)
 
     def open_path() -> BinaryIO:
