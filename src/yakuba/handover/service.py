@@ -1,4 +1,8 @@
-"""Creating, verifying and opening hand-over packages against this installation's records."""
+"""Creating, verifying and opening hand-over packages against this installation's records.
+
+Packages come and go as paths, bytes or binary streams (``yakuba.privacy.package``); an accepted
+package's files go into a folder or stay in memory (``accept(source, dest=None)``).
+"""
 
 from __future__ import annotations
 
@@ -43,8 +47,18 @@ def trusted_senders() -> dict[str, str]:
     return {o.code: o.public_key for o in Organisation.objects.exclude(public_key="")}
 
 
-def create(out: Path, files: Sequence[Path], *, sender: str, recipient: str, purpose: str = "",
+PackageFiles = Sequence[Path | tuple[str, package.FileSource]]
+"""The files of a package to create: a path (named in the package by its file name), or a pair of
+the name inside the package and its content (a path, ``bytes``, or a callable opening a stream)."""
+
+
+def _named(files: PackageFiles) -> list[tuple[str, package.FileSource]]:
+    return [f if isinstance(f, tuple) else (Path(f).name, Path(f)) for f in files]
+
+
+def create(out: package.PackageOutput, files: PackageFiles, *, sender: str, recipient: str, purpose: str = "",
            passphrase: str | None = None, user: Any = None) -> package.Manifest:
+    """Create, sign and record a package to ``recipient``: to a path (atomically) or into a binary stream."""
     sender_org, recipient_org = organisation(sender), organisation(recipient)
     if passphrase is None and not recipient_org.age_recipient:
         raise PrivacyError(f"送付先 {recipient} の暗号化の宛先(age)が登録されていません。パスフレーズ方式を使うか、宛先を登録してください。")
@@ -53,7 +67,7 @@ def create(out: Path, files: Sequence[Path], *, sender: str, recipient: str, pur
                 .filter(direction=PackageRecord.Direction.SENT, sender=sender, recipient=recipient)
                 .aggregate(m=Max("sequence"))["m"]) or 0
         manifest = package.create_package(
-            out, [(f.name, f) for f in files], sender=sender_org.code, recipient=recipient_org.code,
+            out, _named(files), sender=sender_org.code, recipient=recipient_org.code,
             sequence=last + 1, purpose=purpose, signing_key=get_keyring().signing_key(),
             recipient_key=None if passphrase is not None else recipient_org.age_recipient, passphrase=passphrase,
         )
@@ -68,32 +82,36 @@ def _save(direction: str, manifest: package.Manifest, user: Any, **extra: Any) -
         manifest_sha256=manifest_sha256(manifest), **extra,
         direction=direction, package_id=str(manifest.package_id), sender=manifest.sender, recipient=manifest.recipient,
         sequence=manifest.sequence, purpose=manifest.purpose[:200], file_count=len(manifest.files),
-        total_size=sum(f.size for f in manifest.files), manifest=json.loads(manifest.to_json()), by=user,
+        total_size=manifest.total_size, manifest=json.loads(manifest.to_json()), by=user,
     )
 
 
-def _check(path: Path, *, recipient: str, passphrase: str | None, dest: Path | None, user: Any) -> package.Manifest:
+def _reading(recipient: str, passphrase: str | None, name: str) -> dict[str, Any]:
+    """The arguments every package reader takes, for this installation receiving as ``recipient``."""
     recipient_org = organisation(recipient)
-    kwargs = dict(
+    return dict(
         identity=None if passphrase is not None else get_keyring().age_identity(), passphrase=passphrase,
-        trusted_senders=trusted_senders(), expected_recipient=recipient_org.code, ledger=DbLedger(),
+        trusted_senders=trusted_senders(), expected_recipient=recipient_org.code, ledger=DbLedger(), name=name,
     )
-    if dest is None:
-        return package.verify_package(path, **kwargs)
-    return package.open_package(path, dest, **kwargs)
 
 
-def _refused(path: Path, exc: PrivacyError, recipient: str, user: Any) -> None:
+def _refused(name: str, exc: PrivacyError, recipient: str, user: Any) -> None:
     """Audit a refusal in a transaction of its own, so it outlives the rolled-back acceptance."""
-    record("package.refused", actor=user, target_type="handover.package", target_id=path.name[:80],
+    record("package.refused", actor=user, target_type="handover.package", target_id=name[:80],
            detail={"reason": type(exc).__name__, "recipient": recipient})
 
 
-def verify(path: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> package.Manifest:
+def verify(source: package.PackageInput, *, recipient: str, passphrase: str | None = None, user: Any = None,
+           name: str | None = None) -> package.Manifest:
+    """Check a package (a path, its bytes or a stream) completely, keeping nothing; audit the outcome.
+
+    ``name`` names it in messages and in the audit (default: the file name, see ``package.source_name``).
+    """
+    name = package.source_name(source, name)
     try:
-        manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=None, user=user)
+        manifest = package.verify_package(source, **_reading(recipient, passphrase, name))
     except PrivacyError as exc:
-        _refused(path, exc, recipient, user)
+        _refused(name, exc, recipient, user)
         raise
     record("package.verified", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
            detail={"sender": manifest.sender, "sequence": manifest.sequence})
@@ -105,18 +123,31 @@ class Accepted:
     manifest: package.Manifest
     receipt: bytes
     """The signed receipt (受領書) to return to the sender."""
+    files: dict[str, bytes] | None = None
+    """The files (name inside the package → bytes) when accepted in memory; None when extracted to a folder."""
 
 
-def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = None, user: Any = None) -> Accepted:
-    """Verify, extract and record the package as accepted, so it can never be accepted again.
+def accept(source: package.PackageInput, dest: Path | None = None, *, recipient: str, passphrase: str | None = None,
+           user: Any = None, name: str | None = None, limit: int = package.MEMORY_LIMIT) -> Accepted:
+    """Verify the package, then record it as accepted, so it can never be accepted again.
 
-    A destination folder made here is removed again when the package is refused.
+    ``source`` is a path, the package's bytes or a binary stream. With ``dest`` the files are
+    extracted into that folder (one made here is removed again when the package is refused);
+    without it they are kept in memory (``Accepted.files``, at most ``limit`` bytes in all) and
+    nothing plaintext reaches the disk.
     """
-    created = not dest.exists()
-    dest.mkdir(parents=True, exist_ok=True)
+    name = package.source_name(source, name)
+    created = dest is not None and not dest.exists()
+    if dest is not None:
+        dest.mkdir(parents=True, exist_ok=True)
     try:
         with transaction.atomic():
-            manifest = _check(path, recipient=recipient, passphrase=passphrase, dest=dest, user=user)
+            reading = _reading(recipient, passphrase, name)
+            files: dict[str, bytes] | None = None
+            if dest is None:
+                manifest, files = package.open_package_to_memory(source, limit=limit, **reading)
+            else:
+                manifest = package.open_package(source, dest, **reading)
             receipt = issue_receipt(manifest, accepted_by=getattr(user, "username", "") or f"{recipient} (yakuba)",
                                     signing_key=get_keyring().signing_key())
             try:
@@ -127,12 +158,12 @@ def accept(path: Path, dest: Path, *, recipient: str, passphrase: str | None = N
             record("package.accepted", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
                    detail={"sender": manifest.sender, "sequence": manifest.sequence, "files": len(manifest.files)})
     except BaseException as exc:
-        if created and dest.is_dir() and not any(dest.iterdir()):
+        if created and dest is not None and dest.is_dir() and not any(dest.iterdir()):
             dest.rmdir()
         if isinstance(exc, PrivacyError):
-            _refused(path, exc, recipient, user)
+            _refused(name, exc, recipient, user)
         raise
-    return Accepted(manifest, receipt)
+    return Accepted(manifest, receipt, files)
 
 
 def confirm_receipt(data: bytes, *, user: Any = None) -> PackageRecord:
