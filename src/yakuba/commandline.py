@@ -33,11 +33,12 @@ Command = Callable[[argparse.Namespace], int]
 def fail(message: object, code: int = EXIT_FAIL, *, prog: str | None = "yakuba", lines: bool = False) -> int:
     """Print ``message`` on stderr (prefixed ``prog: ``) and return ``code``.
 
-    The message is folded to one line; with ``lines`` each of its lines is printed (a list of
-    located problems, one per line).
+    The message is folded to one line (its line breaks become spaces; its own spaces stay); with
+    ``lines`` each of its lines is printed (a list of located problems, one per line).
     """
     text = str(message)
-    parts = [" ".join(part.split()) for part in text.splitlines()] if lines else [" ".join(text.split())]
+    # Line breaks are folded; spaces are kept as they are (a located value's own spaces are the point).
+    parts = text.splitlines() if lines else [" ".join(text.splitlines())]
     head = f"{prog}: " if prog else ""
     for part in parts or [""]:
         print(head + part, file=sys.stderr)

@@ -8,7 +8,6 @@ input. The scaffolding (one line per failure, exit codes, whole outputs) is `yak
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 from pathlib import Path
@@ -22,23 +21,9 @@ Command = Callable[[argparse.Namespace], int]
 
 def told(fn: Command) -> Command:
     """``fn`` under ``yakuba.commandline.guarded``, with no ``yakuba zengin:`` prefix: every failure
-    is one line on stderr and its exit code (docs/formats/zengin.md, section 6).
-
-    A located error is printed exactly as ``str(error)`` — already one line — because its value
-    is the field's bytes, whose runs of spaces are the point (``not a number: '   1 2  00'``),
-    and ``commandline.fail`` would fold them into one.
-    """
-
-    @guarded(None)
-    @functools.wraps(fn)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return fn(args)
-        except ZenginError as exc:
-            print(exc, file=sys.stderr)
-            return exc.exit_code
-
-    return run
+    is one line on stderr and its exit code (docs/formats/zengin.md, section 6). A located error is
+    printed as ``str(error)``, its value's runs of spaces kept (``not a number: '   1 2  00'``)."""
+    return guarded(None)(fn)
 
 
 def _open(name: str) -> BinaryIO:
@@ -74,7 +59,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _load_json(name: str) -> object:
-    from yakuba.zengin.errors import ZenginError
 
     raw = read_input(name)
     try:
@@ -116,7 +100,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from yakuba.zengin.bank import simulate
-    from yakuba.zengin.errors import ZenginError
 
     mix = None
     if args.mix:

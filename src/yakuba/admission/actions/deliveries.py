@@ -9,8 +9,6 @@ refusal audited (`admission.import.refused`); nothing of it stays.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -20,26 +18,29 @@ from yakuba.admission.config import ORGANISATION
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Delivery
 from yakuba.audit.log import record
-from yakuba.delivery import HEADER_FILE, RECORDS_FILE, DeliveryError, read
+from yakuba.delivery import DeliveryError, read
 from yakuba.delivery import Delivery as Content
 from yakuba.handover.service import Accepted, accept
 from yakuba.ocr.canonical import text as canonical  # the delivery's canonical text: NFKC, one space
 from yakuba.privacy.errors import PrivacyError
+from yakuba.privacy.package import PackageInput, source_name
 
 WISHES = ("wish1", "wish2", "wish3", "wish4", "wish5")
 
 
-def do_import_package(path: Path, user: Any, *, admission_year: int, passphrase: str | None = None) -> Delivery:
+def do_import_package(source: PackageInput, user: Any, *, admission_year: int, passphrase: str | None = None,
+                      name: str | None = None) -> Delivery:
     """Accept the vendor's package, create its applications, keep the signed receipt (`Delivery`).
 
     Refused (and audited as `admission.import.refused`): a package whose signature, recipient,
     sequence or manifest does not verify, one already accepted (replay), or a content that is not
-    `yakuba-intake-delivery/1`. Nothing of a refused package stays: the decrypted files live in a
-    temporary folder that is removed either way.
+    `yakuba-intake-delivery/1`. ``source`` is a path, the package's bytes or a binary stream (an
+    upload), ``name`` how the audit names it. The decrypted files are only ever in memory.
     """
+    name = source_name(source, name)
     try:
         with transaction.atomic():  # a refused content rolls the acceptance back with it
-            accepted, content = _open(path, user, passphrase)
+            accepted, content = _open(source, user, passphrase, name)
             header, rows = content.header, content.records
             delivery = Delivery.objects.create(
                 package_id=str(accepted.manifest.package_id), sender=accepted.manifest.sender, batch=header["batch"],
@@ -53,31 +54,24 @@ def do_import_package(path: Path, user: Any, *, admission_year: int, passphrase:
                    detail={"package_id": str(delivery.package_id), "records": len(apps),
                            "matched": sum(a.match == Application.Match.MATCHED for a in apps)})
     except PrivacyError as exc:
-        _refused(path, user, type(exc).__name__)
+        _refused(name, user, type(exc).__name__)
         raise AdmissionError(f"納品パッケージを受領できません: {exc}") from None
     except (DeliveryError, AdmissionError) as exc:
-        _refused(path, user, "content")
+        _refused(name, user, "content")
         raise AdmissionError(f"納品パッケージを受領できません: {exc}") from None
     return delivery
 
 
-def _refused(path: Path, user: Any, reason: str) -> None:
-    record("admission.import.refused", actor=user, target_type="handover.package", target_id=Path(path).name[:80],
+def _refused(name: str, user: Any, reason: str) -> None:
+    record("admission.import.refused", actor=user, target_type="handover.package", target_id=name[:80],
            detail={"reason": reason})
 
 
-def _open(path: Path, user: Any, passphrase: str | None) -> tuple[Accepted, Content]:
-    """The package accepted by the hand-over service, and the delivery it holds for this department.
-
-    The package is opened into a temporary folder that is removed again; its two files are read
-    back as bytes for `yakuba.delivery.read` (DeliveryError when they are not a delivery for us).
-    """
-    with tempfile.TemporaryDirectory(prefix="admission-") as tmp:
-        folder = Path(tmp) / "package"
-        accepted = accept(Path(path), folder, recipient=ORGANISATION, passphrase=passphrase, user=user)
-        contents = {name: (folder / name).read_bytes() for name in (HEADER_FILE, RECORDS_FILE)
-                    if (folder / name).is_file()}
-    return accepted, read(contents, recipient=ORGANISATION)
+def _open(source: PackageInput, user: Any, passphrase: str | None, name: str) -> tuple[Accepted, Content]:
+    """The package accepted by the hand-over service, its files kept in memory, and the delivery
+    they hold for this department (DeliveryError when they are not one)."""
+    accepted = accept(source, recipient=ORGANISATION, passphrase=passphrase, user=user, name=name)
+    return accepted, read(accepted.files or {}, recipient=ORGANISATION)
 
 
 def _receipt_date(header: dict) -> dt.date | None:

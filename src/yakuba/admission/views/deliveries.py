@@ -21,8 +21,8 @@ from yakuba.web import cleaned, file_response, user_errors
 @user_errors("admission:rounds")
 def package_import(request: HttpRequest) -> HttpResponse:
     data = cleaned(PackageForm, request)
-    with saved(data["package"], ".yakuba") as path:
-        d = do_import_package(path, request.user, admission_year=data["year"])
+    upload = data["package"]
+    d = do_import_package(upload, request.user, admission_year=data["year"], name=upload.name)
     messages.success(request, f"納品 {d.batch} を受領しました({d.records} 件)。受領書を委託先へ返送してください。")
     return redirect("admission:rounds")
 
