@@ -1,4 +1,4 @@
-"""Screens of the vendor's intake: thin, every step is a service call (`yakuba.intake.services`).
+"""Screens of the vendor's intake: thin, every step is an action (`yakuba.intake.actions`).
 
 What an operator's browser receives never holds a personal field (氏名, フリガナ, 〒, 住所, 電話番号,
 勤務先): not its value, not its image crop, not a whole page showing it (the operator's page image
@@ -27,7 +27,8 @@ from yakuba.audit.forms import form_for, save_audited
 from yakuba.audit.log import record
 from yakuba.audit.reveal import reveal, reveal_rows
 from yakuba.intake import fields as form
-from yakuba.intake import services
+from yakuba.intake.actions import delivery, reading, records, review, upload, verification
+from yakuba.intake.errors import FieldRefused, IntakeError
 from yakuba.intake.models import DETAIL_FIELDS, EDIT_FIELDS, LIST_FIELDS, Application, Batch, FieldValue, Page
 from yakuba.intake.uploads import InMemoryUploadHandler
 from yakuba.privacy.masking import MASK
@@ -107,7 +108,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                                                pages__status=Page.Status.REVIEW)))[:100]
     return render(request, "intake/batch_list.html", {
         "batches": batches, "is_responsible": form.is_responsible(request.user),
-        "suffixes": ",".join(services.SUFFIXES),
+        "suffixes": ",".join(upload.SUFFIXES),
     })
 
 
@@ -115,7 +116,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def batch_upload(request: HttpRequest) -> HttpResponse:
     """Scans arrive in memory only (see `InMemoryUploadHandler`); CSRF is checked after that choice."""
-    request.upload_handlers = [InMemoryUploadHandler(request, limit=services.MAX_UPLOAD_BYTES)]
+    request.upload_handlers = [InMemoryUploadHandler(request, limit=upload.MAX_UPLOAD_BYTES)]
     return _batch_upload(request)
 
 
@@ -124,15 +125,15 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
 def _batch_upload(request: HttpRequest) -> HttpResponse:
     files = request.FILES.getlist("files")
     if any(getattr(h, "too_large", False) for h in request.upload_handlers):
-        messages.error(request, f"一度に登録できるのは合計 {services.MAX_UPLOAD_BYTES // (1024 * 1024)}MB までです。何回かに分けて登録してください。")
+        messages.error(request, f"一度に登録できるのは合計 {upload.MAX_UPLOAD_BYTES // (1024 * 1024)}MB までです。何回かに分けて登録してください。")
         return redirect("intake:batches")
-    uploads = [services.Upload(f.name or "", f.read()) for f in files]
+    uploads = [upload.Upload(f.name or "", f.read()) for f in files]
     try:
-        batch = services.create_batch(request.user.organisation, request.POST.get("name", ""), uploads, request.user)
-    except services.IntakeError as exc:
+        batch = upload.do_create_batch(request.user.organisation, request.POST.get("name", ""), uploads, request.user)
+    except IntakeError as exc:
         messages.error(request, str(exc))
         return redirect("intake:batches")
-    services.start_reading(batch, request.user)
+    reading.do_start_reading(batch, request.user)
     messages.success(request, f"バッチ {batch.code} に {batch.scan_count} ファイル({batch.page_count} ページ)を暗号化して登録し、読み取りを始めました。")
     return redirect("intake:batch", pk=batch.pk)
 
@@ -146,11 +147,11 @@ def _batch_context(request: HttpRequest, batch: Batch) -> dict[str, Any]:
     checking = [p for p in pages if getattr(p, "application", None) is not None
                 and p.application.status == Application.Status.CHECKING]
     return {
-        "batch": batch, "counts": services.batch_counts(batch), "pages": pages, "checking": checking,
+        "batch": batch, "counts": records.batch_counts(batch), "pages": pages, "checking": checking,
         "failed": [p for p in pages if p.status == Page.Status.FAILED],
         "is_responsible": responsible,
         "recipients": Organisation.objects.filter(kind=Organisation.Kind.CITY_DEPARTMENT).exclude(age_recipient=""),
-        "default_recipient": services.DEFAULT_RECIPIENT,
+        "default_recipient": delivery.DEFAULT_RECIPIENT,
     }
 
 
@@ -176,9 +177,9 @@ def batch_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Read again what was not read (after a failed job): pages already read are kept."""
     batch = get_object_or_404(_batches(request), pk=pk)
     try:
-        services.start_reading(batch, request.user)
+        reading.do_start_reading(batch, request.user)
         messages.success(request, f"バッチ {batch.code} の読み取りを再開しました。")
-    except services.IntakeError as exc:
+    except IntakeError as exc:
         messages.error(request, str(exc))
     return redirect("intake:batch", pk=batch.pk)
 
@@ -187,11 +188,11 @@ def batch_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(_batches(request), pk=pk)
-    recipient = request.POST.get("recipient") or services.DEFAULT_RECIPIENT
+    recipient = request.POST.get("recipient") or delivery.DEFAULT_RECIPIENT
     try:
-        services.export_batch(batch, request.user, recipient)
+        delivery.do_export_batch(batch, request.user, recipient)
         messages.success(request, f"バッチ {batch.code} の納品パッケージ(署名・暗号化済み)を作成しました。市へ渡し、受領書が届いたら登録してください。")
-    except services.IntakeError as exc:
+    except IntakeError as exc:
         messages.error(request, str(exc))
     return redirect("intake:batch", pk=batch.pk)
 
@@ -200,8 +201,8 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_package(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(_batches(request), pk=pk)
     try:
-        data = services.package_bytes(batch, request.user, request=request)
-    except services.IntakeError as exc:
+        data = delivery.package_bytes(batch, request.user, request=request)
+    except IntakeError as exc:
         messages.error(request, str(exc))
         return redirect("intake:batch", pk=batch.pk)
     response = HttpResponse(data, content_type="application/octet-stream")
@@ -219,8 +220,8 @@ def batch_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "市から返された受領書のファイルを選んでください。")
         return redirect("intake:batch", pk=batch.pk)
     try:
-        cert = services.receive_receipt(batch, upload.read(), request.user, request=request)
-    except services.IntakeError as exc:
+        cert = delivery.do_receive_receipt(batch, upload.read(), request.user, request=request)
+    except IntakeError as exc:
         messages.error(request, str(exc))
         return redirect("intake:batch", pk=batch.pk)
     messages.success(request, f"市の受領を確認し、バッチ {batch.code} のスキャン画像を消去しました(消去証明書 {cert.id})。")
@@ -262,8 +263,8 @@ def page_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole page, only on request: an operator's has every personal field painted over."""
     page = _page(request, pk)
     try:
-        return _image(services.page_jpeg(page, request.user, request=request), "image/jpeg")
-    except services.IntakeError:
+        return _image(verification.page_jpeg(page, request.user, request=request), "image/jpeg")
+    except IntakeError:
         raise Http404 from None
 
 
@@ -272,9 +273,9 @@ def page_image(request: HttpRequest, pk: int) -> HttpResponse:
 def page_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page(request, pk)
     try:
-        services.exclude_page(page, request.user, request=request)
+        review.do_exclude_page(page, request.user, request=request)
         messages.success(request, f"ページ {page.label} をバッチから除外しました。")
-    except services.IntakeError as exc:
+    except IntakeError as exc:
         messages.error(request, str(exc))
     return redirect("intake:batch", pk=page.batch_id)
 
@@ -285,9 +286,9 @@ def page_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page(request, pk)
     app = get_object_or_404(Application, page=page)
     try:
-        services.confirm_application(app, request.user, request=request)
+        review.do_confirm_application(app, request.user, request=request)
         messages.success(request, f"申請 {app.receipt_number} の基準点を確認し、確定しました。")
-    except services.IntakeError as exc:
+    except IntakeError as exc:
         messages.error(request, str(exc))
     return redirect("intake:page", pk=page.pk)
 
@@ -315,11 +316,11 @@ def _field_refused(request: HttpRequest, fv: FieldValue, action: str) -> HttpRes
 @allow(*VENDOR, menu=_("読み取り結果の確認"), section=SECTION, order=30)
 def queue_view(request: HttpRequest) -> HttpResponse:
     """The next field waiting for this user: an operator never gets a personal field."""
-    scope = services.scope_for(request.user, request.GET.get("scope"))
+    scope = verification.scope_for(request.user, request.GET.get("scope"))
     after = None
     if request.GET.get("after", "").isdigit():
-        after = services.fields_for(request.user).filter(pk=int(request.GET["after"])).first()
-    fv = services.next_field(request.user, scope, after=after)
+        after = verification.fields_for(request.user).filter(pk=int(request.GET["after"])).first()
+    fv = verification.next_field(request.user, scope, after=after)
     if fv is not None:
         return redirect(f"{reverse('intake:verify', args=[fv.pk])}?{urlencode({'scope': scope})}")
     return render(request, "intake/queue_empty.html", {"scope": scope, "is_responsible": form.is_responsible(request.user)})
@@ -331,23 +332,23 @@ def verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     fv = _field(request, pk)
     if not form.may_see(request.user, fv.personal):
         return _field_refused(request, fv, "intake.field.refused")
-    scope = services.scope_for(request.user, request.POST.get("scope") or request.GET.get("scope"))
+    scope = verification.scope_for(request.user, request.POST.get("scope") or request.GET.get("scope"))
     error = ""
     value = None
     if request.method == "POST":
         value = request.POST.get("value", "")
         try:
-            services.verify_field(fv, value, request.user, request=request)
-        except services.IntakeError as exc:
+            verification.do_verify_field(fv, value, request.user, request=request)
+        except IntakeError as exc:
             error = str(exc)
         else:
-            nxt = services.next_field(request.user, scope, after=fv)
+            nxt = verification.next_field(request.user, scope, after=fv)
             if nxt is None:
                 messages.success(request, "確認待ちの欄はすべて確認しました。")
                 return redirect(_queue_url(scope))
             return redirect(f"{reverse('intake:verify', args=[nxt.pk])}?{urlencode({'scope': scope})}")
-    shown = services.show_field(fv, request.user, request=request)
-    waiting = services.queue(request.user, scope).count()
+    shown = verification.show_field(fv, request.user, request=request)
+    waiting = verification.queue(request.user, scope).count()
     return render(request, "intake/verify.html", {
         "fv": fv, "page": fv.page, "value": shown["value"] if value is None else value, "reason": shown["reason"],
         "ocr_value": shown["ocr_value"], "error": error, "scope": scope, "waiting": waiting,
@@ -374,10 +375,10 @@ def field_crop(request: HttpRequest, pk: int) -> HttpResponse:
     """The field's image crop: a personal field's is refused (403, audited) to an operator."""
     fv = _field(request, pk)
     try:
-        return _image(services.crop_png(fv, request.user, request=request))
-    except services.FieldRefused:
+        return _image(verification.crop_png(fv, request.user, request=request))
+    except FieldRefused:
         return _refused(request, "この欄の画像は委託先責任者だけが表示できます。")
-    except services.IntakeError:
+    except IntakeError:
         raise Http404 from None
 
 
@@ -387,7 +388,7 @@ def field_page(request: HttpRequest, pk: int) -> HttpResponse:
     fv = _field(request, pk)
     if not form.may_see(request.user, fv.personal):
         return _field_refused(request, fv, "intake.field.refused")
-    scope = services.scope_for(request.user, request.GET.get("scope"))
+    scope = verification.scope_for(request.user, request.GET.get("scope"))
     return render(request, "intake/field_page.html", {
         "fv": fv, "page": fv.page, "scope": scope, "is_responsible": form.is_responsible(request.user),
     })
