@@ -20,10 +20,10 @@ pytestmark = [needs_chromium]
 
 @pytest.fixture
 def batch(tmp_path_factory, monkeypatch, transactional_db):  # type: ignore[no-untyped-def]
-    from yakuba.intake import services
+    from yakuba.intake.actions import reading
 
     files = helpers.scans(str(tmp_path_factory.mktemp("scans")), 3)
-    monkeypatch.setattr(services, "read_page", helpers.cached_read(services.read_page))
+    monkeypatch.setattr(reading, "read_page", helpers.cached_read(reading.read_page))
     responsible = factories.user(Role.VENDOR_RESPONSIBLE)
     batch = helpers.make_batch(files[:2], responsible)
     helpers.send_to_review(batch, personal=True, at_least=2)

@@ -16,9 +16,9 @@ def files(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def fast_reading(monkeypatch):  # type: ignore[no-untyped-def]
-    from yakuba.intake import services
+    from yakuba.intake.actions import reading
 
-    monkeypatch.setattr(services, "read_page", helpers.cached_read(services.read_page))
+    monkeypatch.setattr(reading, "read_page", helpers.cached_read(reading.read_page))
 
 
 @pytest.fixture

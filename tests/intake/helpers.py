@@ -56,23 +56,23 @@ def city():  # type: ignore[no-untyped-def]
 
 def make_batch(uploads, user, name: str = "試験便"):  # type: ignore[no-untyped-def]
     from tests import factories
-    from yakuba.intake import services
+    from yakuba.intake.actions import reading, upload
 
-    batch = services.create_batch(factories.org("vendor-entry"), name,
-                                  [services.Upload(n, data) for n, data, _ in uploads], user)
-    return services.read_batch(batch, user)
+    batch = upload.do_create_batch(factories.org("vendor-entry"), name,
+                                   [upload.Upload(n, data) for n, data, _ in uploads], user)
+    return reading.do_read_batch(batch, user)
 
 
 def finish(batch, files, operator, responsible) -> None:  # type: ignore[no-untyped-def]
     """Every waiting field typed as the form says; every record with problems confirmed."""
-    from yakuba.intake import services
+    from yakuba.intake.actions import review, verification
     from yakuba.intake.models import Application, FieldValue
 
     truth = {name: fields for name, _, fields in files}
     for fv in FieldValue.objects.filter(page__batch=batch, status=FieldValue.Status.REVIEW).select_related("page"):
-        services.verify_field(fv, truth[fv.page.name].get(fv.field_id, ""), responsible if fv.personal else operator)
+        verification.do_verify_field(fv, truth[fv.page.name].get(fv.field_id, ""), responsible if fv.personal else operator)
     for app in Application.objects.filter(batch=batch, status=Application.Status.CHECKING):
-        services.confirm_application(app, responsible)
+        review.do_confirm_application(app, responsible)
     batch.refresh_from_db()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.intake.helpers import finish
-from yakuba.intake import services
+from yakuba.intake.actions import verification
 from yakuba.intake.models import Application, Batch, FieldValue, Page
 from yakuba.ocr.points import base_points
 
@@ -34,7 +34,7 @@ def test_a_score_with_problems_waits_for_the_responsible(batch, files, operator,
     finish(batch, files, operator, responsible)
     page = batch.pages.first()
     for fv in FieldValue.objects.filter(page=page, field_id__startswith="guardian1_need_"):
-        services.verify_field(fv, "0", operator)  # no 事由 ticked for 保護者1
+        verification.do_verify_field(fv, "0", operator)  # no 事由 ticked for 保護者1
     app = Application.objects.get(page=page)
     assert app.status == Application.Status.CHECKING
     assert any("保育が必要な事由が選択されていません" in p for p in app.points_problems)

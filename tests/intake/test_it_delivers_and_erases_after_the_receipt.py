@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 
 from tests.intake.helpers import city, finish
+from yakuba import delivery
 from yakuba.audit.models import AuditEntry
 from yakuba.cli import main as yakuba
 from yakuba.handover import service as handover
-from yakuba.intake import delivery
 from yakuba.intake.models import Application, Batch, FieldValue
 from yakuba.ocr.template import load_template
 from yakuba.vault.models import StoredObject
@@ -125,10 +125,11 @@ def test_a_forged_receipt_is_refused_logged_and_erases_nothing(delivered, tmp_pa
 @pytest.mark.django_db
 def test_a_batch_with_fields_waiting_cannot_be_exported(batch, responsible) -> None:
     from tests.intake.helpers import send_to_review
-    from yakuba.intake import services
+    from yakuba.intake.actions import delivery as delivering
+    from yakuba.intake.errors import IntakeError
 
     city()
     send_to_review(batch, personal=True)
-    with pytest.raises(services.IntakeError, match="まだ納品できません"):
-        services.export_batch(batch, responsible)
+    with pytest.raises(IntakeError, match="まだ納品できません"):
+        delivering.do_export_batch(batch, responsible)
     assert not StoredObject.objects.filter(kind=StoredObject.Kind.PACKAGE).exists()

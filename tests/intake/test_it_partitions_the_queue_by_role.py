@@ -9,7 +9,7 @@ from django.test import Client
 from tests.intake.helpers import send_to_review
 from yakuba.audit.models import AuditEntry
 from yakuba.intake import fields as form
-from yakuba.intake import services
+from yakuba.intake.actions import verification
 from yakuba.intake.models import FieldValue
 from yakuba.privacy.masking import MASK
 
@@ -29,13 +29,13 @@ def _personal_values(batch) -> set[str]:  # type: ignore[no-untyped-def]
 def test_each_role_gets_its_own_queue(batch, operator, responsible) -> None:
     send_to_review(batch, personal=True)
     send_to_review(batch, personal=False)
-    general = list(services.queue(operator))
+    general = list(verification.queue(operator))
     assert general and not any(fv.personal for fv in general)
-    assert list(services.queue(operator, "personal")) == general  # an operator cannot ask for more
-    personal = list(services.queue(responsible))
+    assert list(verification.queue(operator, "personal")) == general  # an operator cannot ask for more
+    personal = list(verification.queue(responsible))
     assert personal and all(fv.personal for fv in personal)
     assert {fv.field_id for fv in personal} <= form.personal_ids()
-    everything = list(services.queue(responsible, "all"))
+    everything = list(verification.queue(responsible, "all"))
     assert set(everything) == set(general) | set(personal)
     order = [(fv.page.seq, fv.position) for fv in everything]
     assert order == sorted(order)
@@ -101,4 +101,4 @@ def test_another_vendor_sees_nothing_of_the_batch(batch) -> None:
     assert client.get(f"/intake/batches/{batch.pk}/").status_code == 404
     assert client.get(f"/intake/verify/{fv.pk}/").status_code == 404
     assert client.get(f"/intake/fields/{fv.pk}/crop.png").status_code == 404
-    assert services.next_field(factories.user("vendor_operator", username="o2", org_code=other.code)) is None
+    assert verification.next_field(factories.user("vendor_operator", username="o2", org_code=other.code)) is None

@@ -13,7 +13,8 @@ from PIL import Image
 
 from tests import factories
 from yakuba.intake import fields as form
-from yakuba.intake import services
+from yakuba.intake.actions import reading, upload
+from yakuba.intake.errors import IntakeError
 from yakuba.intake.models import Batch, FieldValue, Page
 from yakuba.jobs.models import Job
 from yakuba.vault.models import StoredObject
@@ -73,8 +74,8 @@ def test_it_reads_in_the_worker_and_reports_progress(files, fast_reading) -> Non
 @pytest.mark.django_db
 def test_a_page_the_worker_read_is_not_read_again(batch, responsible, monkeypatch) -> None:
     before = list(batch.pages.values_list("pk", flat=True))
-    monkeypatch.setattr(services, "read_page", lambda image, name: pytest.fail("read again"))
-    services.read_batch(batch, responsible)
+    monkeypatch.setattr(reading, "read_page", lambda image, name: pytest.fail("read again"))
+    reading.do_read_batch(batch, responsible)
     assert list(batch.pages.values_list("pk", flat=True)) == before
 
 
@@ -94,11 +95,11 @@ def test_the_responsible_can_exclude_an_unreadable_page(files, fast_reading, res
 
 @pytest.mark.django_db
 def test_a_batch_being_read_is_not_queued_twice(files, responsible) -> None:
-    batch = services.create_batch(factories.org("vendor-entry"), "R8-試験便",
-                                  [services.Upload(files[0][0], files[0][1])], responsible)
-    services.start_reading(batch, responsible)
-    with pytest.raises(services.IntakeError, match="読み取りの処理中です"):
-        services.start_reading(batch, responsible)
+    batch = upload.do_create_batch(factories.org("vendor-entry"), "R8-試験便",
+                                  [upload.Upload(files[0][0], files[0][1])], responsible)
+    reading.do_start_reading(batch, responsible)
+    with pytest.raises(IntakeError, match="読み取りの処理中です"):
+        reading.do_start_reading(batch, responsible)
     assert Job.objects.count() == 1
 
 
@@ -108,13 +109,12 @@ def test_it_reads_a_batch_again_when_its_worker_was_killed(batch, responsible) -
 
     from django.utils import timezone
 
-    from yakuba.intake import services
     from yakuba.jobs.models import LEASE, Job
 
     job = Job.objects.create(kind="intake.read_batch", params={"batch": batch.pk}, status=Job.Status.RUNNING,
                              started_at=timezone.now() - LEASE - dt.timedelta(minutes=1))
     batch.job = job
     batch.save(update_fields=["job"])
-    again = services.start_reading(batch, responsible)
+    again = reading.do_start_reading(batch, responsible)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and again.pk != job.pk and again.status == Job.Status.QUEUED

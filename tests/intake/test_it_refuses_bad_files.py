@@ -10,8 +10,10 @@ from django.conf import settings
 from django.test import Client
 
 from tests import factories
-from yakuba.intake import services
+from yakuba.intake.actions import upload
+from yakuba.intake.errors import IntakeError
 from yakuba.intake.models import Batch, Scan
+from yakuba.vault import service as vault
 from yakuba.vault.models import StoredObject
 
 
@@ -35,9 +37,9 @@ def _nothing_written() -> None:
     ("scan-03.jpg", b"", "ファイルが空です"),
 ])
 def test_it_refuses_a_bad_file_and_writes_nothing(files, responsible, name, data, message) -> None:
-    uploads = [services.Upload(files[0][0], files[0][1]), services.Upload(name, data)]
-    with pytest.raises(services.IntakeError) as err:
-        services.create_batch(factories.org("vendor-entry"), "R8-試験便", uploads, responsible)
+    uploads = [upload.Upload(files[0][0], files[0][1]), upload.Upload(name, data)]
+    with pytest.raises(IntakeError) as err:
+        upload.do_create_batch(factories.org("vendor-entry"), "R8-試験便", uploads, responsible)
     assert message in str(err.value) and name in str(err.value)
     _nothing_written()
 
@@ -60,7 +62,7 @@ def test_the_screen_shows_the_error_and_stores_nothing(files, responsible) -> No
 
 @pytest.mark.django_db
 def test_a_store_failing_half_way_leaves_no_file(files, responsible, monkeypatch) -> None:
-    real = services.vault.store
+    real = vault.store
     calls = []
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -69,16 +71,16 @@ def test_a_store_failing_half_way_leaves_no_file(files, responsible, monkeypatch
             raise OSError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services.vault, "store", failing)
-    uploads = [services.Upload(n, d) for n, d, _ in files[:2]]
+    monkeypatch.setattr(vault, "store", failing)
+    uploads = [upload.Upload(n, d) for n, d, _ in files[:2]]
     with pytest.raises(OSError):
-        services.create_batch(factories.org("vendor-entry"), "R8-試験便", uploads, responsible)
+        upload.do_create_batch(factories.org("vendor-entry"), "R8-試験便", uploads, responsible)
     _nothing_written()
 
 
 @pytest.mark.django_db
 def test_an_upload_over_the_limit_is_refused_before_anything_is_kept(files, responsible, monkeypatch) -> None:
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", len(files[0][1]) // 2)
+    monkeypatch.setattr(upload, "MAX_UPLOAD_BYTES", len(files[0][1]) // 2)
     client = Client()
     client.force_login(responsible)
     response = client.post("/intake/batches/new/", {"name": "R8-試験便", "files": [_file(files[0][0], files[0][1])]},

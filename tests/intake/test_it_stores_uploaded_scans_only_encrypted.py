@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests import factories
 from yakuba.audit.models import AuditEntry
-from yakuba.intake import services
+from yakuba.intake.actions import upload
 from yakuba.intake.models import Batch, Scan
 from yakuba.jobs.models import Job
 from yakuba.vault import service as vault
@@ -34,8 +34,8 @@ def _pdf(pngs: list[bytes]) -> bytes:
 @pytest.mark.django_db
 def test_it_stores_each_file_encrypted_and_counts_a_pdfs_pages(files, responsible) -> None:
     pdf = _pdf([files[1][1], files[2][1]])
-    uploads = [services.Upload(files[0][0], files[0][1]), services.Upload("受付分.pdf", pdf)]
-    batch = services.create_batch(factories.org("vendor-entry"), "R8-試験便", uploads, responsible)
+    uploads = [upload.Upload(files[0][0], files[0][1]), upload.Upload("受付分.pdf", pdf)]
+    batch = upload.do_create_batch(factories.org("vendor-entry"), "R8-試験便", uploads, responsible)
 
     assert (batch.scan_count, batch.page_count) == (2, 3)
     assert [s.page_count for s in batch.scans.all()] == [1, 2]

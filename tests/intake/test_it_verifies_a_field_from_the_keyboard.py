@@ -9,7 +9,8 @@ from django.test import Client
 
 from tests.intake.helpers import send_to_review
 from yakuba.audit.models import AuditEntry
-from yakuba.intake import services
+from yakuba.intake.actions import verification
+from yakuba.intake.errors import FieldRefused
 from yakuba.intake.models import FieldValue
 
 
@@ -23,7 +24,7 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 def test_enter_confirms_and_the_next_field_follows(batch, operator) -> None:
     waiting = send_to_review(batch, personal=False, at_least=3)
     client = _client(operator)
-    first = services.next_field(operator)
+    first = verification.next_field(operator)
     html = client.get(f"/intake/verify/{first.pk}/").content.decode()
     assert 'id="value"' in html and "autofocus" in html and f'value="{first.value}"' in html
     form = html[html.index('id="value"'):]  # in tab order: the value, the button, skip, the whole page
@@ -32,7 +33,7 @@ def test_enter_confirms_and_the_next_field_follows(batch, operator) -> None:
 
     typed = first.value or ("1" if first.type == "checkbox" else "")
     response = client.post(f"/intake/verify/{first.pk}/", {"value": typed, "scope": "general"})
-    second = services.next_field(operator)
+    second = verification.next_field(operator)
     assert response.status_code == 302 and response["Location"] == f"/intake/verify/{second.pk}/?scope=general"
     first.refresh_from_db()
     assert first.status == FieldValue.Status.VERIFIED and first.verified_by == operator
@@ -45,7 +46,7 @@ def test_enter_confirms_and_the_next_field_follows(batch, operator) -> None:
 def test_skip_goes_to_the_next_without_changing_anything(batch, operator) -> None:
     send_to_review(batch, personal=False, at_least=2)
     client = _client(operator)
-    first = services.next_field(operator)
+    first = verification.next_field(operator)
     response = client.get(f"/intake/verify/?scope=general&after={first.pk}")
     assert response.status_code == 302 and f"/intake/verify/{first.pk}/" not in response["Location"]
     first.refresh_from_db()
@@ -67,13 +68,13 @@ def test_a_value_of_the_wrong_shape_is_refused_in_japanese(batch, operator) -> N
 @pytest.mark.django_db
 def test_values_are_kept_in_their_canonical_form(batch, operator, responsible) -> None:
     birth = FieldValue.objects.filter(page__batch=batch, field_id="child_birth").first()
-    services.verify_field(birth, "令和5年5月1日", operator)
+    verification.do_verify_field(birth, "令和5年5月1日", operator)
     birth.refresh_from_db()
     assert birth.value == "2023-05-01"
     postal = FieldValue.objects.filter(page__batch=batch, field_id="postal_code").first()
-    with pytest.raises(services.FieldRefused):
-        services.verify_field(postal, "376-0101", operator)
-    services.verify_field(postal, "３７６－０１０１", responsible)
+    with pytest.raises(FieldRefused):
+        verification.do_verify_field(postal, "376-0101", operator)
+    verification.do_verify_field(postal, "３７６－０１０１", responsible)
     postal.refresh_from_db()
     assert postal.value == "3760101"
 

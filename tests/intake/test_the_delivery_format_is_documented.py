@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from yakuba.intake import delivery
+from yakuba import delivery
 from yakuba.ocr.template import load_template
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "intake-delivery.md"

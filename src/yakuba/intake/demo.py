@@ -1,6 +1,6 @@
 """The demo city's intake: synthetic scanned forms, read with the real OCR, partly verified.
 
-Two batches go through the same services as the screens:
+Two batches go through the same actions as the screens:
 
 - ``R8-前回分`` (a few pages): read, every field verified, 基準点 confirmed, delivered to 子ども家庭課
   as a signed, encrypted package, accepted by the city (this installation hosts the city too), the
@@ -21,6 +21,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from yakuba.handover import service as handover
+from yakuba.intake.actions import delivery, reading, review, upload, verification
+from yakuba.intake.models import Application, Batch, FieldValue, Page
+from yakuba.ocr.synth import synth
+
 SEED = 20261126
 MAIN_BATCH = "R8-第1便"
 PREVIOUS_BATCH = "R8-前回分"
@@ -35,10 +40,6 @@ def page_count() -> int:
 
 
 def run(vendor: Any, responsible: Any, operator: Any, city_staff: Any, progress: Callable[[str], None]) -> None:
-    from yakuba.intake import services
-    from yakuba.intake.models import Batch
-    from yakuba.ocr.synth import synth
-
     if Batch.objects.filter(vendor=vendor).exists():
         return
     main = page_count()
@@ -52,18 +53,18 @@ def run(vendor: Any, responsible: Any, operator: Any, city_staff: Any, progress:
             item = json.loads(line)
             truth[item["page"]] = item["fields"]
         files = sorted(Path(folder).glob("page-*.png"))
-        uploads = [services.Upload(f.name, f.read_bytes()) for f in files]
+        uploads = [upload.Upload(f.name, f.read_bytes()) for f in files]
 
     progress(f"{PREVIOUS_BATCH}: {previous} 枚を読み取り、確認して市へ納品します")
-    batch = services.create_batch(vendor, PREVIOUS_BATCH, uploads[:previous], responsible)
-    services.read_batch(batch, responsible, progress=_every(progress, 10))
+    batch = upload.do_create_batch(vendor, PREVIOUS_BATCH, uploads[:previous], responsible)
+    reading.do_read_batch(batch, responsible, progress=_every(progress, 10))
     _verify(batch, truth, operator, responsible, share=1.0)
     _deliver_and_erase(batch, responsible, city_staff)
 
     progress(f"{MAIN_BATCH}: {main} 枚を暗号化して登録し、AI-OCR で読み取ります(1枚 0.5〜1 秒ほど)")
-    batch = services.create_batch(vendor, MAIN_BATCH, uploads[previous:], responsible)
+    batch = upload.do_create_batch(vendor, MAIN_BATCH, uploads[previous:], responsible)
     started = time.perf_counter()
-    services.read_batch(batch, responsible, progress=_every(progress, 10))
+    reading.do_read_batch(batch, responsible, progress=_every(progress, 10))
     progress(f"{MAIN_BATCH}: 読み取りました({time.perf_counter() - started:.0f} 秒)。前半のページを確認済みにします")
     _verify(batch, truth, operator, responsible, share=0.5)
 
@@ -77,33 +78,26 @@ def _every(progress: Callable[[str], None], step: int) -> Callable[[int, int, st
 
 def _verify(batch: Any, truth: dict[str, dict[str, str]], operator: Any, responsible: Any, *, share: float) -> None:
     """Type what the form says into the first `share` of the pages' review fields."""
-    from yakuba.intake import services
-    from yakuba.intake.models import FieldValue, Page
-
     pages = list(batch.pages.filter(status=Page.Status.REVIEW).order_by("seq"))
     for page in pages[: round(len(pages) * share)]:
         answers = truth.get(page.name, {})
         for fv in page.fields.filter(status=FieldValue.Status.REVIEW).order_by("position"):
             user = responsible if fv.personal else operator
-            services.verify_field(fv, answers.get(fv.field_id, ""), user)
+            verification.do_verify_field(fv, answers.get(fv.field_id, ""), user)
 
 
 def _deliver_and_erase(batch: Any, responsible: Any, city_staff: Any) -> None:
-    from yakuba.handover import service as handover
-    from yakuba.intake import services
-    from yakuba.intake.models import Application, Page
-
     for page in batch.pages.filter(status=Page.Status.FAILED):
-        services.exclude_page(page, responsible)
+        review.do_exclude_page(page, responsible)
     for app in batch.applications.filter(status=Application.Status.CHECKING):
-        services.confirm_application(app, responsible)
-    services.export_batch(batch, responsible, services.DEFAULT_RECIPIENT)
+        review.do_confirm_application(app, responsible)
+    delivery.do_export_batch(batch, responsible, delivery.DEFAULT_RECIPIENT)
     batch.refresh_from_db()
-    data = services.package_bytes(batch, responsible)
+    data = delivery.package_bytes(batch, responsible)
     with tempfile.TemporaryDirectory(prefix="yakuba-demo-city-") as folder:
         path = Path(folder) / f"intake-{batch.code}.yakuba"
         path.write_bytes(data)
         # 子ども家庭課 opens it (in the demo this installation is the city's too) and returns the receipt.
-        accepted = handover.accept(path, Path(folder) / "received", recipient=services.DEFAULT_RECIPIENT,
+        accepted = handover.accept(path, Path(folder) / "received", recipient=delivery.DEFAULT_RECIPIENT,
                                    user=city_staff)
-    services.receive_receipt(batch, accepted.receipt, responsible)
+    delivery.do_receive_receipt(batch, accepted.receipt, responsible)
