@@ -10,7 +10,8 @@ from django.test import Client
 from tests import factories
 from tests.intake.helpers import city, finish
 from yakuba.accounts.roles import Role
-from yakuba.admission import services as admission
+from yakuba.admission.actions.deliveries import do_import_package
+from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application as CityApplication
 from yakuba.intake.models import Application, Batch
 from yakuba.vault.models import StoredObject
@@ -29,7 +30,7 @@ def test_it_imports_the_vendors_export_and_the_receipt_erases_the_scans(batch, f
     package.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
 
     staff = factories.user(Role.CITY_STAFF, username="kodomo-staff")
-    delivery = admission.import_package(package, staff, admission_year=2027)
+    delivery = do_import_package(package, staff, admission_year=2027)
 
     sent = {a.receipt_number: a for a in Application.objects.filter(batch=batch)}
     got = {a.receipt_number: a for a in CityApplication.objects.filter(delivery=delivery)}
@@ -40,8 +41,8 @@ def test_it_imports_the_vendors_export_and_the_receipt_erases_the_scans(batch, f
         assert app.wishes == [values[k] for k in ("wish1", "wish2", "wish3", "wish4", "wish5") if values[k]]
         assert app.base_points == sent[number].base_points
 
-    with pytest.raises(admission.AdmissionError, match="受領できません"):
-        admission.import_package(package, staff, admission_year=2027)  # the same package again: a replay
+    with pytest.raises(AdmissionError, match="受領できません"):
+        do_import_package(package, staff, admission_year=2027)  # the same package again: a replay
 
     receipt = tmp_path / "receipt.json"
     receipt.write_bytes(delivery.receipt)

@@ -94,10 +94,7 @@ def _deliver_and_erase(batch: Any, responsible: Any, city_staff: Any) -> None:
     delivery.do_export_batch(batch, responsible, delivery.DEFAULT_RECIPIENT)
     batch.refresh_from_db()
     data = delivery.package_bytes(batch, responsible)
-    with tempfile.TemporaryDirectory(prefix="yakuba-demo-city-") as folder:
-        path = Path(folder) / f"intake-{batch.code}.yakuba"
-        path.write_bytes(data)
-        # 子ども家庭課 opens it (in the demo this installation is the city's too) and returns the receipt.
-        accepted = handover.accept(path, Path(folder) / "received", recipient=delivery.DEFAULT_RECIPIENT,
-                                   user=city_staff)
+    # 子ども家庭課 opens it in memory (in the demo this installation is the city's too) and returns the receipt.
+    accepted = handover.accept(data, recipient=delivery.DEFAULT_RECIPIENT, user=city_staff,
+                               name=f"intake-{batch.code}.yakuba")
     delivery.do_receive_receipt(batch, accepted.receipt, responsible)

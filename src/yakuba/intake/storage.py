@@ -7,6 +7,7 @@ refused or crashed step leaves nothing half-written.
 from __future__ import annotations
 
 import io
+import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -19,6 +20,19 @@ if TYPE_CHECKING:
     import numpy as np
 
 PAGE_JPEG_QUALITY = 85
+
+_UNSAFE = re.compile(r"[\x00-\x1f/\\]")
+
+
+def safe_name(name: str, default: str = "file") -> str:
+    """A single path component: no folders, no control characters, not hidden, at most 180 chars."""
+    base = _UNSAFE.sub("_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip().lstrip(".")
+    if not base:
+        return default
+    if len(base) > 180:
+        stem, dot, suffix = base.rpartition(".")
+        base = (stem[: 170] + dot + suffix[:9]) if dot and len(suffix) < 10 else base[:180]
+    return base
 
 
 @contextmanager

@@ -8,10 +8,8 @@ There is no income anywhere in it: 所得割額 joins on the city side only.
 
 from __future__ import annotations
 
+import io
 import json
-import tempfile
-from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -25,7 +23,6 @@ from yakuba.intake import fields as form
 from yakuba.intake import storage
 from yakuba.intake.actions import records
 from yakuba.intake.errors import FieldRefused, IntakeError
-from yakuba.intake.memfile import plaintext_path
 from yakuba.intake.models import Application, Batch, FieldValue, Page, Scan
 from yakuba.ocr.points import load_table
 from yakuba.ocr.template import load_template
@@ -103,13 +100,11 @@ def do_export_batch(batch: Batch, user: Any, recipient: str = DEFAULT_RECIPIENT)
     apps = list(batch.applications.select_related("page", "batch").order_by("receipt_number"))
     contents = delivery.files(delivered_header(batch, recipient), [delivered_record(a) for a in apps])
     try:
-        with tempfile.TemporaryDirectory(prefix="yakuba-package-") as folder, ExitStack() as plaintext, \
-                storage.files_removed_on_failure() as stored, transaction.atomic():
-            paths = [plaintext.enter_context(plaintext_path(name, data)) for name, data in contents]
-            out = Path(folder) / f"intake-{batch.code}.yakuba"
-            manifest = handover.create(out, paths, sender=batch.vendor.code, recipient=recipient,
+        with storage.files_removed_on_failure() as stored, transaction.atomic():
+            out = io.BytesIO()  # the package is encrypted; its plaintext never exists outside memory
+            manifest = handover.create(out, contents, sender=batch.vendor.code, recipient=recipient,
                                        purpose=f"保育所等入園申請データの納品 {batch.code}", user=user)
-            obj = storage.store(stored, out.read_bytes(), kind=StoredObject.Kind.PACKAGE, batch=batch, user=user,
+            obj = storage.store(stored, out.getvalue(), kind=StoredObject.Kind.PACKAGE, batch=batch, user=user,
                                 description=f"入園申請データの納品パッケージ {batch.code}",
                                 categories=form.page_categories(personal=True))
             batch.status, batch.recipient, batch.package_id = Batch.Status.DELIVERED, recipient, manifest.package_id

@@ -18,7 +18,6 @@ from yakuba.intake import fields as form
 from yakuba.intake import storage
 from yakuba.intake.actions import records
 from yakuba.intake.errors import IntakeError
-from yakuba.intake.memfile import safe_name
 from yakuba.intake.models import Batch, FieldValue, Page, Scan
 from yakuba.jobs.models import Job
 from yakuba.jobs.tasks import start
@@ -87,7 +86,7 @@ def do_read_batch(batch: Batch, user: Any, progress: Progress = _no_progress) ->
         data = storage.read_stored(scan.stored, user)
         seen = set(batch.pages.filter(scan=scan).values_list("name", flat=True))
         try:
-            for name, image in pages_from_bytes(safe_name(scan.file_name), data):
+            for name, image in pages_from_bytes(storage.safe_name(scan.file_name), data):
                 if name in seen:
                     continue
                 _store_page(batch, scan, name, read_page(image, name), user, template)

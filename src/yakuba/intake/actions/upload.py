@@ -14,7 +14,6 @@ from yakuba.intake import fields as form
 from yakuba.intake import storage
 from yakuba.intake.actions import reading
 from yakuba.intake.errors import IntakeError
-from yakuba.intake.memfile import safe_name
 from yakuba.intake.models import Batch, Scan
 from yakuba.vault.models import StoredObject
 
@@ -57,7 +56,7 @@ def check_total(too_large: bool) -> None:
 
 def check_upload(name: str, data: bytes) -> int:
     """The number of pages in an uploaded file; IntakeError when it is not a readable scan."""
-    shown = safe_name(name)
+    shown = storage.safe_name(name)
     suffix = Path(shown).suffix.lower()
     if suffix not in SUFFIXES:
         raise IntakeError(f"{shown}: 対応していない形式です。PNG・JPEG・TIFF・PDF のファイルを選んでください。")
@@ -110,7 +109,7 @@ def do_create_batch(vendor: Any, name: str, uploads: Sequence[Upload], user: Any
             obj = storage.store(stored, upload.data, kind=StoredObject.Kind.SCAN, batch=batch, user=user,
                                 description=f"入園申請書スキャン {batch.code} ファイル{seq}",
                                 categories=form.page_categories(personal=True))
-            Scan.objects.create(batch=batch, seq=seq, file_name=safe_name(upload.name)[:200], stored=obj,
+            Scan.objects.create(batch=batch, seq=seq, file_name=storage.safe_name(upload.name)[:200], stored=obj,
                                 page_count=count)
         record("intake.batch.created", actor=user, target=batch,
                detail={"scans": len(uploads), "pages": sum(pages)})
