@@ -1,4 +1,4 @@
-"""Reading an admission round and writing its result (`specs/allocation-io.md`). Pure: no Django.
+"""Reading an admission round and writing its result (`docs/formats/allocation-io.md`). Pure: no Django.
 
 - `read_instance(children, daycares, combinations=None)` / `read_instance_dir(dir)`: the three
   tables (CSV in UTF-8 with or without BOM, or Shift_JIS/cp932; or .xlsx, first sheet) checked
