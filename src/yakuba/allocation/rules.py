@@ -1,6 +1,6 @@
 """The city's 利用調整基準 as data: 調整点, tie-break order, age classes, 所得割額. Pure: no Django.
 
-The vendor's intake computes each application's 基準点 (`yakuba.ocr.points`, `Points.total`). The
+The vendor's intake computes each application's 基準点 (`yakuba.allocation.points`, `Points.total`). The
 city adds what only it knows or decides, and turns the applications into the engine's input:
 
 - `load_rules(path=None)`: the city's rules file (TOML; default: the demo city みどり市,
@@ -86,7 +86,7 @@ class Applicant:
     wishes: tuple[str, ...]
     """第N希望施設: facility codes, most preferred first."""
     base_points: int
-    """基準点 from the vendor (`yakuba.ocr.points.Points.total`), possibly corrected by staff."""
+    """基準点 from the vendor (`yakuba.allocation.points.Points.total`), possibly corrected by staff."""
     receipt_number: str = ""
     """受付番号: the last tie-break (digits compare as numbers)."""
     receipt_date: dt.date | None = None
