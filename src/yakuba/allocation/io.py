@@ -15,11 +15,12 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Union
+
+from yakuba.files import write_bytes_atomic
 
 from .errors import InputError, Problems
 from .model import AGES, Allocation, Child, CombinationRow, Facility, Household, Instance
@@ -665,17 +666,8 @@ def write_result(target: PathLike | IO[str] | IO[bytes], instance: Instance, all
     written to (text or binary)."""
     text = format_result(instance, allocation)
     if isinstance(target, (str, os.PathLike)):
-        path = Path(target)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(text.encode("utf-8"))
-            if path.exists():  # a new file stays private (0600); a replaced one keeps its mode
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # a new file stays private (0600); a replaced one keeps its mode
+        write_bytes_atomic(Path(target), text.encode("utf-8"), keep_mode=True)
         return
     if isinstance(target, io.TextIOBase):
         target.write(text)

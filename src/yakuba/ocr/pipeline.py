@@ -32,11 +32,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Sequence
+from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from yakuba.errors import YakubaError
+from yakuba.files import write_atomic, write_bytes_atomic
 from yakuba.ocr import canonical as canon
 from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, ink_ratio
 from yakuba.ocr.checks import check_page, decide, reconcile_name, threshold
@@ -460,14 +461,16 @@ def read_paths(paths: Sequence[str | Path], *, engine: str = "rapidocr", workers
 
 def write_results(lines: Iterable[dict], out: Path, started: float) -> tuple[int, float]:
     """Write the JSON lines (atomically) and ``<out>.meta.json`` with the timing the score reads."""
-    tmp = out.with_name(out.name + ".part")
     pages = 0
-    with open(tmp, "w", encoding="utf-8") as fh:
+
+    def writer(fh: BinaryIO) -> None:
+        nonlocal pages
         for line in lines:
-            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            fh.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
             pages += 1
-    os.replace(tmp, out)
+
+    write_atomic(out, writer)
     seconds = time.perf_counter() - started
-    meta = out.with_name(out.name + ".meta.json")
-    meta.write_text(json.dumps({"pages": pages, "seconds": round(seconds, 3)}) + "\n", encoding="utf-8")
+    meta = json.dumps({"pages": pages, "seconds": round(seconds, 3)}) + "\n"
+    write_bytes_atomic(out.with_name(out.name + ".meta.json"), meta.encode("utf-8"))
     return pages, seconds
