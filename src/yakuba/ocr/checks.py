@@ -15,10 +15,12 @@ who is filled in.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Collection, Mapping
 
 from .canonical import LARGE_KANA, to_katakana
@@ -433,9 +435,6 @@ def check_page(
 @lru_cache(maxsize=1)
 def thresholds() -> dict[str, float]:
     """Per-type confidence thresholds from ``policy.toml`` next to this module (see its notes)."""
-    import tomllib
-    from pathlib import Path
-
     with open(Path(__file__).with_name("policy.toml"), "rb") as f:
         return {k: float(x) for k, x in tomllib.load(f)["thresholds"].items()}
 
