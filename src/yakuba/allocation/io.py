@@ -6,6 +6,7 @@
   §2–§5 (`validate`). All problems of the file set are collected, then raised together as one
   `InputError` (file, row, column, value for each).
 - `instance_from_tables(children, daycares, combinations=None)`: the same on tables held in memory.
+- `read_daycares(path)`: the facilities table alone, with the same checks (for setting up a round).
 - `write_result(target, instance, allocation)`: the result table of §8.
 - `read_result(path, instance)`: a result table read back, for `yakuba allocate check`.
 """
@@ -25,10 +26,10 @@ from .columns import (AGE, CHILD_ID, CHILDREN_FILE, COMBINATIONS_FILE, CURRENT, 
                       RESULT_CHILD, RESULT_FACILITY, SEATS, WISH, WISH_POINTS, pair_child, pair_facility,
                       points_column, wish, wish_points)
 from .errors import InputError, Problems
-from .model import Allocation, Instance
+from .model import Allocation, Facility, Instance
 from .tables import MISSING_COLUMN, Table, normalize_header, normalize_id, parse_int, read_table, table_from_rows
 from .validate import (NO_FACILITY, ChildEntry, Children, FacilityEntry, OptionEntry, Options, Pair, Wish,
-                       build_instance)
+                       build_instance, check_facilities)
 
 PathLike = Union[str, "os.PathLike[str]"]
 Rows = Sequence[Sequence[object]]
@@ -159,6 +160,18 @@ def instance_from_tables(children: Rows, daycares: Rows, combinations: Rows | No
     return _instance(lambda key: table_from_rows(source[key], tables[key], problems), source, problems)
 
 
+def read_daycares(path: PathLike) -> list[Facility]:
+    """The facilities of a daycares table (§4: CSV or .xlsx, as for `read_instance`), in row order;
+    `InputError` with every problem of the file (encoding, columns, IDs, seat counts)."""
+    path = Path(path)
+    problems = Problems()
+    table = read_table(path, problems)
+    entries = facility_entries(table, problems) if table is not None else None
+    facilities = check_facilities(entries, path.name, problems) if entries is not None else {}
+    problems.raise_if_any([path.name])
+    return list(facilities.values())
+
+
 def instance_paths(directory: PathLike) -> tuple[Path, Path, Path | None]:
     """The tables of an instance directory (§1). Each may also be an .xlsx of the same stem."""
     base = Path(directory)
@@ -281,6 +294,7 @@ __all__ = [
     "option_entries",
     "parse_int",
     "read_instance",
+    "read_daycares",
     "read_instance_dir",
     "read_result",
     "write_result",

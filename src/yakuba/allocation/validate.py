@@ -25,7 +25,7 @@ from .model import AGES, Child, CombinationRow, Facility, Household, Instance
 from .options import household_options
 
 __all__ = ["ChildEntry", "Children", "FacilityEntry", "OptionEntry", "Options", "Pair", "Wish", "build_instance",
-           "NO_FACILITY"]
+           "check_facilities", "NO_FACILITY"]
 
 NO_FACILITY = "この施設IDは {file} にありません (no such facility in {file})"
 _WISH_POINTS_NOT_INT = "希望点数は整数にしてください (wish points must be an integer)"
@@ -132,7 +132,8 @@ def _blank(text: str) -> bool:
 # Facilities
 
 
-def _facilities(entries: Sequence[FacilityEntry], name: str, problems: Problems) -> dict[str, Facility]:
+def check_facilities(entries: Sequence[FacilityEntry], name: str, problems: Problems) -> dict[str, Facility]:
+    """The facilities by id (§4), the problems of `entries` added to `problems` (`name`: their file)."""
     facilities: dict[str, Facility] = {}
     for e in entries:
         fid = e.id
@@ -410,7 +411,7 @@ def build_instance(facilities: Sequence[FacilityEntry] | None, children: Childre
             source["combinations"] = COMBINATIONS_FILE
     names = {k: Path(v).name for k, v in source.items()}
     names.setdefault("combinations", COMBINATIONS_FILE)
-    checked_facilities = _facilities(facilities, names["daycares"], problems) if facilities is not None else None
+    checked_facilities = check_facilities(facilities, names["daycares"], problems) if facilities is not None else None
     checked = (_children(children, checked_facilities, names["children"], names["daycares"], problems)
                if children is not None else None)
     rows: list[CombinationRow] = []
