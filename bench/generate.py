@@ -1,6 +1,6 @@
 """Seeded generator of Saitama-like admission rounds (保育所 利用調整) for the benchmark.
 
-Writes the tables of `specs/allocation-io.md` (the ChilmAI-compatible contract) with synthetic
+Writes the tables of `docs/formats/allocation-io.md` (the ChilmAI-compatible contract) with synthetic
 ids only. The shape follows what a large city's April round looks like:
 
 - facilities spread over wards (区); children wish mostly for facilities of their own ward;

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from yakuba.ocr import canonical as canon  # noqa: E402
-from yakuba.ocr.align import AlignmentError, align, crop, crops, read_checkbox  # noqa: E402
+from yakuba.ocr.align import AlignmentError, align, crop, read_checkbox  # noqa: E402
 from yakuba.ocr.pipeline import ERA_PARTS, read_paths, write_results  # noqa: E402
 from yakuba.ocr.score import report_lines, score_files  # noqa: E402
 from yakuba.ocr.synth import HELD_OUT_FONT, synth  # noqa: E402

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from yakuba.allocation import engine, exact
+from yakuba.allocation.check import check
 from yakuba.allocation.model import Instance
 from yakuba.allocation.prune import NoStableAllocation, Pruned, prune
 
@@ -143,8 +144,6 @@ def _fewest_blocking(instance: Instance, fast: engine.EngineResult, effort: floa
     costs minutes and, measured on 10,000 children, found nothing better. It is not proved to be
     the global minimum, and the summary says so.
     """
-    from yakuba.allocation.check import check
-
     free: set[int] | None = set(fast.restless)
     if sum(len(h.options) for h in instance.households) <= WHOLE_SEARCH_OPTIONS:
         free = None

@@ -1,8 +1,8 @@
 """The judge of an allocation: valid? stable? which blocking coalitions?
 
-Written from the definitions of the contract `specs/allocation-io.md` alone (§4 seats, §5.6 allowed
-outcomes, §6 priority, §7 validity and blocking coalitions), independently of the solvers, so that
-every result can be checked by it. Seats and priorities are recomputed here from the children and
+Written from the definitions of the contract `docs/formats/allocation-io.md` alone (§4 seats,
+§5.6 allowed outcomes, §6 priority, §7 validity and blocking coalitions), independently of the
+solvers, so that every result can be checked by it. Seats and priorities are recomputed here from the children and
 facilities tables rather than taken from `Instance.seats` / `Instance.priority`. Pure: no Django.
 
 Speed: each class (d, g) keeps the sort keys of its admitted children in priority order, so

@@ -1,17 +1,21 @@
-"""`yakuba allocate run|check` (no Django: the engine is a pure core)."""
+"""`yakuba allocate run|check` (no Django: the engine is a pure core).
+
+Every failure is told by :func:`yakuba.commandline.guarded`: bad input (`InputError`) as one
+located problem per line, exit 1; a result that is not stable exits 3.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from yakuba.allocation.model import AGES, Instance
+from yakuba.commandline import EXIT_BUG, EXIT_USAGE, fail, guarded, write_output
 
+PROG = "yakuba allocate"
 EXIT_STABLE, EXIT_INVALID, EXIT_UNSTABLE = 0, 1, 3
 
 
@@ -20,27 +24,12 @@ def _instance(args: argparse.Namespace) -> Instance:
 
     if args.children or args.daycares:
         if not (args.children and args.daycares):
-            raise SystemExit(_fail("--children と --daycares は両方指定してください (give both --children and --daycares)", 2))
+            raise SystemExit(fail("--children と --daycares は両方指定してください (give both --children and --daycares)",
+                                  EXIT_USAGE, prog=PROG))
         return read_instance(Path(args.children), Path(args.daycares), Path(args.combinations) if args.combinations else None)
     if not args.dir:
-        raise SystemExit(_fail("入力フォルダ DIR か --children/--daycares を指定してください", 2))
+        raise SystemExit(fail("入力フォルダ DIR か --children/--daycares を指定してください", EXIT_USAGE, prog=PROG))
     return read_instance_dir(Path(args.dir))
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"yakuba allocate: {message}", file=sys.stderr)
-    return code
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _summary(instance: Instance, allocation: list, verdict, seconds: float, method: str) -> None:  # type: ignore[no-untyped-def]
@@ -62,43 +51,37 @@ def _summary(instance: Instance, allocation: list, verdict, seconds: float, meth
                   f"{seconds:.2f} 秒 / 方法: {method}")
 
 
+@guarded(PROG, lines=True)
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from yakuba.allocation.allocate import allocate
-    from yakuba.allocation.check import check
+    from yakuba.allocation.check import check, describe
     from yakuba.allocation.explain import as_json, explain
     from yakuba.allocation.io import format_result
     from yakuba.allocation.sequential import compare, sequential_allocation
 
-    from yakuba.allocation.errors import AllocationError
-
     console = Console(stderr=True, highlight=False)
     started = time.perf_counter()
-    try:
-        instance = _instance(args)
-        with console.status("計算しています…") as status:
-            stable = allocate(instance, effort=args.effort, progress=lambda m: status.update(m))
-        if args.mode == "sequential":
-            allocation = sequential_allocation(instance)
-            method = "sequential (従来方式)"
-        else:
-            allocation, method = stable.allocation, stable.method
-        verdict = check(instance, allocation)
-        if not verdict.valid:  # a bug, never bad input: say so plainly
-            return _fail("内部エラー: 結果が制約を満たしません: " + "; ".join(verdict.problems[:3]), 70)
-        _write_atomic(Path(args.out), format_result(instance, allocation).encode("utf-8"))
-        if args.explain:
-            doc = as_json(explain(instance, allocation))
-            _write_atomic(Path(args.explain), json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
-    except AllocationError as exc:
-        return _fail(str(exc), exc.exit_code)
+    instance = _instance(args)
+    with console.status("計算しています…") as status:
+        stable = allocate(instance, effort=args.effort, progress=lambda m: status.update(m))
+    if args.mode == "sequential":
+        allocation = sequential_allocation(instance)
+        method = "sequential (従来方式)"
+    else:
+        allocation, method = stable.allocation, stable.method
+    verdict = check(instance, allocation)
+    if not verdict.valid:  # a bug, never bad input: say so plainly
+        return fail("内部エラー: 結果が制約を満たしません: " + "; ".join(verdict.problems[:3]), EXIT_BUG, prog=PROG)
+    write_output(format_result(instance, allocation).encode("utf-8"), args.out)
+    if args.explain:
+        doc = as_json(explain(instance, allocation))
+        write_output(json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), args.explain)
     _summary(instance, allocation, verdict, time.perf_counter() - started, method)
     if args.mode == "sequential":
         diff = compare(instance, stable.allocation, allocation)
         console.print(f"安定割当てとの比較: 安定割当ての方が良い {len(diff.better)} 人 / 悪い {len(diff.worse)} 人 / 同じ {diff.same} 人")
-    from yakuba.allocation.check import describe
-
     for coalition in verdict.blocking[:50]:
         print(f"blocking: {describe(instance, coalition)}", file=sys.stderr)
     if verdict.blocking:
@@ -106,16 +89,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_STABLE
 
 
+@guarded(PROG, lines=True)
 def cmd_check(args: argparse.Namespace) -> int:
-    from yakuba.allocation.check import check
-    from yakuba.allocation.errors import AllocationError
+    from yakuba.allocation.check import check, describe
     from yakuba.allocation.io import read_result
 
-    try:
-        instance = _instance(args)
-        allocation = read_result(Path(args.result), instance)
-    except AllocationError as exc:
-        return _fail(str(exc), exc.exit_code)
+    instance = _instance(args)
+    allocation = read_result(Path(args.result), instance)
     verdict = check(instance, allocation)
     if not verdict.valid:
         for problem in verdict.problems[:50]:
@@ -123,8 +103,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"NG: 割当てが制約を満たしません ({len(verdict.problems)} 件) / invalid allocation")
         return EXIT_INVALID
     if verdict.blocking:
-        from yakuba.allocation.check import describe
-
         for coalition in verdict.blocking[:50]:
             print(f"blocking: {describe(instance, coalition)}", file=sys.stderr)
         print(f"NG: 安定ではありません: 阻止連合 {len(verdict.blocking)} / not stable")

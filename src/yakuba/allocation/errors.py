@@ -1,7 +1,7 @@
 """Errors of the allocation command, with the place of each problem (file, row, column, value).
 
 Input is checked as a whole: every problem of a file set is collected before anything is
-raised, so that the user can fix them in one go (`specs/allocation-io.md` §2.4).
+raised, so that the user can fix them in one go (`docs/formats/allocation-io.md` §2.4).
 Messages are Japanese first, then English in parentheses. Pure: no Django.
 """
 

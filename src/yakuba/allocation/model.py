@@ -1,6 +1,6 @@
 """The instance of one admission round (利用調整), as plain data.
 
-Follows the contract `specs/allocation-io.md` (ChilmAI-compatible tables). Pure: no Django.
+Follows the contract `docs/formats/allocation-io.md` (ChilmAI-compatible tables). Pure: no Django.
 Children are referred to by their index in `Instance.children` (the row order of children.csv,
 which is also the tie-break); facilities by their id.
 """

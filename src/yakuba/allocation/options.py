@@ -1,4 +1,4 @@
-"""The ranked options of a household (`specs/allocation-io.md` §5). Pure: no Django.
+"""The ranked options of a household (`docs/formats/allocation-io.md` §5). Pure: no Django.
 
 An option (`Assignment`) gives each child of the household, in the household's order (§5.1:
 oldest first, equal ages in row order), a facility id or None (not admitted). A transfer

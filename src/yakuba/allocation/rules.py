@@ -1,7 +1,8 @@
 """The city's 利用調整基準 as data: 調整点, tie-break order, age classes, 所得割額. Pure: no Django.
 
-The vendor's intake computes each application's 基準点 (`yakuba.ocr.points`, `Points.total`). The
-city adds what only it knows or decides, and turns the applications into the engine's input:
+The vendor's intake computes each application's 基準点 (`yakuba.allocation.points`,
+`Points.total`). The city adds what only it knows or decides, and turns the applications into
+the engine's input:
 
 - `load_rules(path=None)`: the city's rules file (TOML; default: the demo city みどり市,
   ``rules/midori.toml`` next to this module). It holds the 調整点 rules — each a condition over a
@@ -14,12 +15,20 @@ city adds what only it knows or decides, and turns the applications into the eng
 - `score(applicant, rules) -> Breakdown`: 基準点 + each 調整点 = 点数, and `Breakdown.describe()`
   tells staff how it was made up, in Japanese.
 - `order(applicants, rules)`: the applicants in tie-break order, a total deterministic order.
-- `to_instance_rows(...)` / `to_instance(...)`: the children table of the allocation contract
-  (`docs/formats/allocation-io.md` §3) with the rows in that order — the engine breaks equal points
-  by row order (§6.3) — and the points per wish (第N希望点数) when a 調整点 applies at one wished
-  facility only (a sibling enrolled there).
+- `to_instance(...)`: the engine's `Instance`, the children in that order — the engine breaks
+  equal points by row order (`docs/formats/allocation-io.md` §6.3) — with the points per wish
+  (第N希望点数) when a 調整点 applies at one wished facility only (a sibling enrolled there). It is
+  built directly through the contract's checks (`validate`), not written out as text and read
+  back; `to_instance_rows(...)` gives the same children as the contract's table (§3).
 
 The format of the rules file and of the income CSV: `docs/formats/admission-rules.md`.
+
+Why one module of some 800 lines: it is one vocabulary. `ATTRIBUTES`, `OPERATORS` and
+`TIE_BREAK_KEYS` are what the loader checks a rules file against, what `score` evaluates and what
+`order` sorts by (with their private kinds and the unknown marker), and `to_instance` is `score`
+and `order` applied; split up, each part would reach into the others' private names. Only the
+所得割額 reader stands apart (≈70 lines, on `tables`); it stays with the attribute it feeds, which
+the admission app imports from here with the rest.
 """
 
 from __future__ import annotations
@@ -34,9 +43,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, NoReturn, Sequence, Union
 
-from . import io as aio
+from .columns import (AGE, CHILD_ID, COMBINATIONS_FILE, CURRENT, FACILITY_ID, FACILITY_NAME, HOUSEHOLD_ID, PATTERN,
+                      POINTS, SEATS, wish, wish_points)
 from .errors import InputError, Problems
+from .io import option_entries
 from .model import AGES, Facility, Instance
+from .tables import normalize_id, parse_int, read_table, table_from_rows
+from .validate import ChildEntry, Children, FacilityEntry, Wish, build_instance
 
 from yakuba.errors import YakubaError
 
@@ -86,7 +99,7 @@ class Applicant:
     wishes: tuple[str, ...]
     """第N希望施設: facility codes, most preferred first."""
     base_points: int
-    """基準点 from the vendor (`yakuba.ocr.points.Points.total`), possibly corrected by staff."""
+    """基準点 from the vendor (`yakuba.allocation.points.Points.total`), possibly corrected by staff."""
     receipt_number: str = ""
     """受付番号: the last tie-break (digits compare as numbers)."""
     receipt_date: dt.date | None = None
@@ -498,14 +511,14 @@ def read_income_csv(path: PathLike) -> dict[str, int]:
     """
     p = Path(path)
     problems = Problems()
-    table = aio._read_table(p, problems)  # the engine's own reader: same encodings, same rules
+    table = read_table(p, problems)  # the engine's own reader: same encodings, same rules
     out: dict[str, int] = {}
     if table is not None and table.require(problems, (INCOME_ID, INCOME_AMOUNT)):
         get_id, get_amount = table.getter(INCOME_ID), table.getter(INCOME_AMOUNT)
         first_row: dict[str, int] = {}
         for row, cells in table.rows:
             raw_id = get_id(cells)
-            pid = aio.normalize_id(raw_id)
+            pid = normalize_id(raw_id)
             if not pid:
                 problems.add(table.name, row, INCOME_ID, raw_id, "宛名番号が空です (宛名番号 is empty)")
             elif pid in first_row:
@@ -531,7 +544,7 @@ def _amount(text: str) -> int | None:
     s = unicodedata.normalize("NFKC", text).strip()
     if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "")
-    n = aio.parse_int(s) if s else None
+    n = parse_int(s) if s else None
     return n if n is not None and n >= 0 else None
 
 
@@ -708,6 +721,33 @@ Table = list[list[str]]
 """Rows of cells as text, the header first (row n of a spreadsheet is `table[n - 1]`)."""
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One child's line of the children table (§3), typed: the same for the table and the instance."""
+
+    applicant: Applicant
+    age: int
+    points: tuple[int | None, ...]
+    """(点数,), or with points per wish 第N希望点数 for each of `wishes` (None where a wish is blank)."""
+    wishes: tuple[str, ...]
+    """第1希望施設 … 第K希望施設, '' for none."""
+
+
+def _lines(applicants: Iterable[Applicant], rules: Rules, admission_year: int) -> tuple[list[_Line], bool]:
+    """The children in tie-break order, and whether the points are per wish."""
+    ordered = order(applicants, rules)
+    scored = [(a, score(a, rules)) for a in ordered]
+    ages = [rules.age_class(a.birth, admission_year) for a in ordered]
+    k = max((len(a.wishes) for a in ordered), default=1) or 1
+    per_wish = any(b.has_per_wish for _, b in scored)
+    lines = []
+    for (a, b), age in zip(scored, ages):
+        wishes = tuple(a.wishes) + ("",) * (k - len(a.wishes))
+        points = tuple(b.points_at(f) if f else None for f in wishes) if per_wish else (b.total,)
+        lines.append(_Line(a, age, points, wishes))
+    return lines, per_wish
+
+
 def to_instance_rows(applicants: Iterable[Applicant], rules: Rules, admission_year: int) -> Table:
     """The children table of the allocation contract (§3), header first, rows in tie-break order.
 
@@ -717,29 +757,20 @@ def to_instance_rows(applicants: Iterable[Applicant], rules: Rules, admission_ye
     — きょうだいパターン, 在籍施設ID, 第1希望施設 … 第K希望施設 (K = the most wishes any applicant has).
     Raises `AgeClassError` for a birth date outside the classes, ValueError for a duplicate id.
     """
-    ordered = order(applicants, rules)
-    scored = [(a, score(a, rules)) for a in ordered]
-    ages = [rules.age_class(a.birth, admission_year) for a in ordered]
-    k = max((len(a.wishes) for a in ordered), default=1) or 1
-    per_wish = any(b.has_per_wish for _, b in scored)
-    points_header = [f"第{n}希望点数" for n in range(1, k + 1)] if per_wish else ["点数"]
-    header = ["申請者番号", "世帯番号", "年齢", *points_header, "きょうだいパターン", "在籍施設ID",
-              *(f"第{n}希望施設" for n in range(1, k + 1))]
-    rows: Table = [header]
-    for (a, b), age in zip(scored, ages):
-        wishes = list(a.wishes) + [""] * (k - len(a.wishes))
-        if per_wish:
-            points = [str(b.points_at(f)) if f else "" for f in wishes]
-        else:
-            points = [str(b.total)]
-        rows.append([a.id, a.household, str(age), *points, "" if a.pattern is None else str(a.pattern),
-                     a.current or "", *wishes])
+    lines, per_wish = _lines(applicants, rules, admission_year)
+    k = len(lines[0].wishes) if lines else 1
+    points_header = [wish_points(n) for n in range(1, k + 1)] if per_wish else [POINTS]
+    rows: Table = [[CHILD_ID, HOUSEHOLD_ID, AGE, *points_header, PATTERN, CURRENT, *(wish(n) for n in range(1, k + 1))]]
+    for line in lines:
+        a = line.applicant
+        rows.append([a.id, a.household, str(line.age), *("" if p is None else str(p) for p in line.points),
+                     "" if a.pattern is None else str(a.pattern), a.current or "", *line.wishes])
     return rows
 
 
 def daycares_rows(facilities: Iterable[Facility]) -> Table:
     """The facilities table of the contract (§4): 施設ID, 施設名, 0歳定員 … 5歳定員."""
-    rows: Table = [["施設ID", "施設名", *(f"{g}歳定員" for g in AGES)]]
+    rows: Table = [[FACILITY_ID, FACILITY_NAME, *SEATS]]
     for f in facilities:
         rows.append([f.id, f.name, *(str(n) for n in f.capacity)])
     return rows
@@ -747,48 +778,26 @@ def daycares_rows(facilities: Iterable[Facility]) -> Table:
 
 def to_instance(applicants: Iterable[Applicant], rules: Rules, admission_year: int,
                 facilities: Iterable[Facility], combinations: Table | None = None) -> Instance:
-    """The engine's `Instance`, read from `to_instance_rows` and `daycares_rows` in memory by the
-    contract's own reader, so every check of §2.4 applies (`InputError` if one fails)."""
-    return instance_from_tables(to_instance_rows(applicants, rules, admission_year),
-                                daycares_rows(facilities), combinations)
-
-
-def instance_from_tables(children: Table, daycares: Table, combinations: Table | None = None) -> Instance:
-    """`io.read_instance` on tables held in memory (header first, cells as text), named like the
-    files of an instance directory in messages."""
-    problems = Problems()
-    names = [aio.CHILDREN_FILE, aio.DAYCARES_FILE] + ([aio.COMBINATIONS_FILE] if combinations is not None else [])
-
-    def table(name: str, rows: Table) -> Any:
-        cells = [(n, [str(c) for c in r]) for n, r in enumerate(rows, 1) if any(str(c).strip() for c in r)]
-        if not cells:
-            problems.add(name, None, None, None, "表が空です（見出し行がありません） (the table is empty: no header row)")
-            return None
-        header_row, header = cells[0]
-        return aio._Table(name, header_row, [aio.normalize_header(h) for h in header], cells[1:])
-
-    d_table = table(aio.DAYCARES_FILE, daycares)
-    facilities = aio._read_daycares(d_table, problems) if d_table else None
-    c_table = table(aio.CHILDREN_FILE, children)
-    kids = aio._read_children(c_table, facilities, aio.DAYCARES_FILE, problems) if c_table else None
-    rows: list[Any] = []
-    in_table: set[str] | None = set()
-    if combinations is not None:
-        k_table = table(aio.COMBINATIONS_FILE, combinations)
-        if k_table is not None:
-            rows = aio._read_combinations(k_table, kids, facilities, aio.CHILDREN_FILE, aio.DAYCARES_FILE, problems)
-        if k_table is None or aio.FAMILY not in k_table.index:
-            in_table = None
+    """The engine's `Instance`: the children of `to_instance_rows` and the facilities, checked as
+    the contract's tables would be (`validate`, every check of §2.4; `InputError` if one fails),
+    their problems located in the rows those tables would have. `combinations`, a combination
+    table held in memory (header first), is read as the contract's combinations.csv."""
+    lines, per_wish = _lines(applicants, rules, admission_year)
+    children = []
+    for row, line in enumerate(lines, 2):
+        a = line.applicant
+        if per_wish:
+            wishes = [Wish(wish(n), f, wish_points(n), p) for n, (f, p) in enumerate(zip(line.wishes, line.points), 1)]
         else:
-            in_table = {aio.normalize_id(k_table.getter(aio.FAMILY)(c)) for _, c in k_table.rows}
-    if kids is not None and in_table is not None:
-        aio._check_households(kids, in_table, aio.CHILDREN_FILE, problems)
-    problems.raise_if_any(names)
-    assert kids is not None and facilities is not None
-    source = {"children": aio.CHILDREN_FILE, "daycares": aio.DAYCARES_FILE}
+            wishes = [Wish(wish(n), f) for n, f in enumerate(line.wishes, 1)]
+        children.append(ChildEntry(row, a.id, a.household, line.age, line.points[0], a.pattern, a.current or None,
+                                   wishes))
+    problems = Problems()
+    options = None
     if combinations is not None:
-        source["combinations"] = aio.COMBINATIONS_FILE
-    return aio._build(kids, facilities, rows, source)
+        options = option_entries(table_from_rows(COMBINATIONS_FILE, combinations, problems), problems)
+    return build_instance([FacilityEntry(row, f.id, f.name, f.capacity) for row, f in enumerate(facilities, 2)],
+                          Children(children, per_wish), options, problems=problems)
 
 
 __all__ = [
@@ -807,7 +816,6 @@ __all__ = [
     "daycares_rows",
     "deciding_key",
     "household_income",
-    "instance_from_tables",
     "load_rules",
     "order",
     "parse_rules",

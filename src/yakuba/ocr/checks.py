@@ -15,13 +15,15 @@ who is filled in.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Collection, Mapping
 
-from .canonical import ERAS, LARGE_KANA, to_katakana
+from .canonical import LARGE_KANA, to_katakana
 
 GUARDIANS = ("guardian1", "guardian2")
 SIBLINGS = ("sibling1", "sibling2")
@@ -92,17 +94,6 @@ def check_date(value: str) -> str | None:
         date.fromisoformat(value)
     except ValueError:
         return "存在しない日付です"
-    return None
-
-
-def check_era_range(era: str, iso: str) -> str | None:
-    """The date falls within the ticked era (令和 from 2019-05-01, 平成 to 2019-04-30)."""
-    if not iso or era in ("", "西暦"):
-        return None
-    d = date.fromisoformat(iso)
-    first, last, _ = ERAS[era]
-    if d < first or (last and d > last):
-        return f"{era}の期間外の日付です"
     return None
 
 
@@ -444,9 +435,6 @@ def check_page(
 @lru_cache(maxsize=1)
 def thresholds() -> dict[str, float]:
     """Per-type confidence thresholds from ``policy.toml`` next to this module (see its notes)."""
-    import tomllib
-    from pathlib import Path
-
     with open(Path(__file__).with_name("policy.toml"), "rb") as f:
         return {k: float(x) for k, x in tomllib.load(f)["thresholds"].items()}
 

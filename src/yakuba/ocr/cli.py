@@ -1,7 +1,8 @@
 """`yakuba intake …`: the AI-OCR intake of nursery applications (pure core, no Django).
 
 `add_parser` adds the `intake` command; every action lives in :func:`add_actions`: ``synth``,
-``blank-form``, ``read``, ``score``.
+``blank-form``, ``read``, ``score``. Each is wrapped by :func:`yakuba.commandline.guarded`, so
+that every failure is one line on stderr with its exit code.
 """
 
 from __future__ import annotations
@@ -12,33 +13,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Callable
 
-EXIT_OK, EXIT_FAIL = 0, 1
+from yakuba.commandline import EXIT_OK, EXIT_USAGE, fail, guarded, write_output
 
-
-def _fail(message: str, code: int = EXIT_FAIL) -> int:
-    print(f"yakuba intake: {message}", file=sys.stderr)
-    return code
+PROG = "yakuba intake"
 
 
-def _safe(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        from yakuba.ocr.align import AlignmentError
-        from yakuba.ocr.pipeline import PipelineError
-        from yakuba.ocr.score import ScoreError
-        from yakuba.ocr.template import TemplateError
-
-        try:
-            return fn(args)
-        except (TemplateError, AlignmentError, PipelineError, ScoreError) as exc:
-            return _fail(str(exc), exc.exit_code)
-        except FileNotFoundError as exc:
-            return _fail(f"ファイルがありません (no such file): {exc.filename or exc}")
-
-    return run
-
-
+@guarded(PROG)
 def cmd_synth(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
@@ -46,11 +27,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from yakuba.ocr.template import load_template
 
     if args.count < 1:
-        return _fail("--count は 1 以上にしてください (count must be at least 1)", 2)
+        return fail("--count は 1 以上にしてください (count must be at least 1)", EXIT_USAGE, prog=PROG)
     fonts = args.font or default_fonts()
     for f in fonts:
         if not Path(f).is_file():
-            return _fail(f"フォントがありません (no such font): {f}", 2)
+            return fail(f"フォントがありません (no such font): {f}", EXIT_USAGE, prog=PROG)
     template = load_template(args.template)
     started = time.perf_counter()
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -62,6 +43,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@guarded(PROG)
 def cmd_blank_form(args: argparse.Namespace) -> int:
     from yakuba.ocr.render import blank_pdf, render_blank
     from yakuba.ocr.template import load_template
@@ -76,11 +58,10 @@ def cmd_blank_form(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-from yakuba.ocr.pipeline import PipelineError  # noqa: E402  (pure, cheap: numpy only)
-
-
 def _facility_codes(path: str | None) -> list[str] | None:
     """Facility codes from a file: one per line, or a CSV whose first column is the code."""
+    from yakuba.ocr.pipeline import PipelineError
+
     if not path:
         return None
     codes = []
@@ -94,6 +75,7 @@ def _facility_codes(path: str | None) -> list[str] | None:
     return codes
 
 
+@guarded(PROG)
 def cmd_read(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
@@ -101,7 +83,7 @@ def cmd_read(args: argparse.Namespace) -> int:
 
     files = input_files(args.inputs)
     if not files:
-        return _fail("読み取る画像・PDF がありません (no PNG/JPEG/TIFF/PDF in the input)", 2)
+        return fail("読み取る画像・PDF がありません (no PNG/JPEG/TIFF/PDF in the input)", EXIT_USAGE, prog=PROG)
     today = dt.date.fromisoformat(args.today) if args.today else None
     started = time.perf_counter()
     out = Path(args.out)
@@ -115,6 +97,7 @@ def cmd_read(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@guarded(PROG)
 def cmd_score(args: argparse.Namespace) -> int:
     from yakuba.ocr.score import report_lines, score_files
     from yakuba.ocr.template import load_template
@@ -123,13 +106,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     for line in report_lines(s):
         print(line)
     if args.json:
-        Path(args.json).write_text(json.dumps(s.as_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_output((json.dumps(s.as_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"), args.json)
     return EXIT_OK
 
 
 def add_actions(intake_sub, add) -> None:  # type: ignore[no-untyped-def]
     """The `yakuba intake` actions."""
-    p = add("read", "read scanned forms (folders, images, PDFs) into results.jsonl", _safe(cmd_read), intake_sub)
+    p = add("read", "read scanned forms (folders, images, PDFs) into results.jsonl", cmd_read, intake_sub)
     p.add_argument("inputs", nargs="+", metavar="PATH", help="folder(s) of scans, image files or PDFs")
     p.add_argument("--out", required=True, metavar="FILE", help="results.jsonl (one line per page)")
     p.add_argument("--engine", default="rapidocr", help="OCR engine (rapidocr, null, or a plugin)")
@@ -137,12 +120,12 @@ def add_actions(intake_sub, add) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--facilities", metavar="FILE", help="known facility codes (default: the demo city's)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="date of reception for the date checks (default: today)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p = add("score", "score results.jsonl against truth.jsonl", _safe(cmd_score), intake_sub)
+    p = add("score", "score results.jsonl against truth.jsonl", cmd_score, intake_sub)
     p.add_argument("results")
     p.add_argument("truth")
     p.add_argument("--json", metavar="FILE", help="also write the numbers as JSON")
     p.add_argument("--template", default="application", help=argparse.SUPPRESS)
-    p = add("synth", "synthetic filled, scanned application forms + truth.jsonl", _safe(cmd_synth), intake_sub)
+    p = add("synth", "synthetic filled, scanned application forms + truth.jsonl", cmd_synth, intake_sub)
     p.add_argument("--count", type=int, required=True, help="number of pages")
     p.add_argument("--seed", type=int, default=0, help="the same seed gives the same pages")
     p.add_argument("--font", action="append", metavar="PATH",
@@ -150,7 +133,7 @@ def add_actions(intake_sub, add) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--out", required=True, metavar="DIR", help="folder for page-0001.png … and truth.jsonl")
     p.add_argument("--dpi", type=int, default=200)
     p.add_argument("--template", default="application", help=argparse.SUPPRESS)
-    p = add("blank-form", "the blank application form to print (PDF, or PNG by the file name)", _safe(cmd_blank_form), intake_sub)
+    p = add("blank-form", "the blank application form to print (PDF, or PNG by the file name)", cmd_blank_form, intake_sub)
     p.add_argument("--out", required=True, metavar="FILE", help="form.pdf (or form.png)")
     p.add_argument("--dpi", type=int, default=200)
     p.add_argument("--template", default="application", help=argparse.SUPPRESS)

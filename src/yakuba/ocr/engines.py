@@ -26,9 +26,15 @@ type, so calibrate a new engine against ``yakuba intake score`` before trusting 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
+
+from . import decode
+from .align import CHECKBOX_HIGH, CHECKBOX_LOW, tick_ratio
+from .align import read_checkbox as by_ink
+from .decode import MASK_OF_TYPE
 
 TEXT_TYPES = ("kanji", "katakana")
 CELL_TYPES = ("digits", "code", "postal", "phone", "date", "month")
@@ -74,9 +80,6 @@ def combine_cells(cells: Sequence[Reading]) -> Reading:
 def read_checkbox(crop: np.ndarray) -> Reading:
     """A tick box by the ink a tick leaves in its middle (:func:`yakuba.ocr.align.read_checkbox`);
     in the ambiguous band the likelier value, with a confidence of at most 0.5."""
-    from .align import CHECKBOX_HIGH, CHECKBOX_LOW, tick_ratio
-    from .align import read_checkbox as by_ink
-
     value, conf = by_ink(crop)
     if value is None:
         value = "1" if tick_ratio(crop) >= (CHECKBOX_LOW + CHECKBOX_HIGH) / 2 else "0"
@@ -130,8 +133,6 @@ class RapidOcrEngine:
     name = "rapidocr"
 
     def __init__(self, threads: int | None = None, model: str | None = None, **reader_options):
-        from . import decode
-
         if threads is None and model is None:
             rec = decode.default_recogniser()
         else:
@@ -141,8 +142,6 @@ class RapidOcrEngine:
         self.digit_reader = decode.DigitReader(rec)
 
     def read_text(self, crop: np.ndarray, field_type: str) -> Reading:
-        from .decode import MASK_OF_TYPE
-
         if field_type == "checkbox":
             return read_checkbox(crop)
         mask = MASK_OF_TYPE.get(field_type, "kanji")
@@ -150,8 +149,6 @@ class RapidOcrEngine:
         return Reading(d.text, d.confidence)
 
     def read_cells(self, crops: Sequence[np.ndarray], field_type: str) -> Reading:
-        from .decode import MASK_OF_TYPE
-
         mask = MASK_OF_TYPE.get(field_type, "digits")
         cells = self.digit_reader.read(list(crops), mask)
         return combine_cells([Reading(c.text, c.confidence, c.alternatives) for c in cells])
@@ -173,8 +170,6 @@ def register_engine(name: str, factory: Callable[..., Engine]) -> None:
 def engine_names() -> list[str]:
     names = set(_REGISTRY)
     try:
-        from importlib.metadata import entry_points
-
         names.update(ep.name for ep in entry_points(group="yakuba.ocr_engines"))
     except Exception:  # pragma: no cover - broken metadata must not break the default engine
         pass
@@ -184,8 +179,6 @@ def engine_names() -> list[str]:
 def get_engine(name: str = DEFAULT_ENGINE, **options) -> Engine:
     """The engine registered (or declared as an entry point) under ``name``."""
     if name not in _REGISTRY:
-        from importlib.metadata import entry_points
-
         for ep in entry_points(group="yakuba.ocr_engines"):
             if ep.name == name:
                 _REGISTRY[name] = ep.load()

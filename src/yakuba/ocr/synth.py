@@ -23,18 +23,21 @@ so a benchmark can render with a hand the reading was not developed with. Pure: 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import unicodedata
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import BinaryIO, Sequence
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from yakuba.errors import YakubaError
+from yakuba.files import write_atomic
 from yakuba.ocr.render import blank_array, px
 from yakuba.ocr.template import Box, Field, Template, load_template
 
@@ -51,6 +54,13 @@ DEV_FONTS: tuple[str, ...] = (
 #: Never used by default: the benchmark renders with it to measure on a hand we did not tune for.
 HELD_OUT_FONT = f"{_FONT_DIR}/yusei-magic/YuseiMagic-Regular.ttf"
 FALLBACK_FONT = f"{_FONT_DIR}/klee/KleeOne-Regular.ttf"
+
+
+class FontMissing(YakubaError, FileNotFoundError):
+    """A handwriting font to write with is not installed (the one named, or none of :data:`DEV_FONTS`)."""
+
+    code = "intake.font_missing"
+
 
 #: Facility codes of the demo city's nurseries (the wishes are drawn from these).
 FACILITY_CODES: tuple[str, ...] = tuple(f"{c:04d}" for c in (
@@ -443,7 +453,7 @@ def default_fonts() -> list[str]:
     """The development hands: :data:`DEV_FONTS` that are installed (never :data:`HELD_OUT_FONT`)."""
     fonts = [f for f in DEV_FONTS if os.path.exists(f)]
     if not fonts:
-        raise FileNotFoundError("手書き風フォントがありません (no handwriting fonts installed: fonts-klee, fonts-seto, …)")
+        raise FontMissing("手書き風フォントがありません (no handwriting fonts installed: fonts-klee, fonts-seto, …)")
     return fonts
 
 
@@ -467,16 +477,18 @@ def synth(count: int, seed: int, out_dir: str | Path, fonts: Sequence[str] | Non
     fonts = list(fonts) if fonts else default_fonts()
     for f in fonts:
         if not os.path.exists(f):
-            raise FileNotFoundError(f"フォントがありません (no such font): {f}")
+            raise FontMissing(f"フォントがありません (no such font): {f}")
     truth_path = out / "truth.jsonl"
-    tmp = out / ".truth.jsonl.part"
-    with tmp.open("w", encoding="utf-8") as fh:
+
+    def writer(fh: BinaryIO) -> None:
         for i in range(1, count + 1):
             page = synth_page(i, seed, template, fonts, dpi)
             if not cv2.imwrite(str(out / page.name), page.scan.image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
-                raise OSError(f"cannot write {out / page.name}")
-            fh.write(json.dumps({"page": page.name, "fields": page.truth}, ensure_ascii=False) + "\n")
+                raise OSError(errno.EIO, "cannot write the page image", str(out / page.name))
+            line = json.dumps({"page": page.name, "fields": page.truth}, ensure_ascii=False) + "\n"
+            fh.write(line.encode("utf-8"))
             if progress:
                 progress(i, count)
-    os.replace(tmp, truth_path)
+
+    write_atomic(truth_path, writer)
     return truth_path

@@ -1,8 +1,9 @@
 """基準点 (base points) of a 保育所等利用申込書, computed from the read form.
 
-The vendor's AI-OCR intake computes this. The scoring table (利用調整基準の基準指数) is **data**:
-``points.toml`` next to this module, or a city's own file given to :func:`load_table`. The table's
-comments explain the demo numbers. The file format is in ``docs/formats/intake-points.md``.
+Scoring, not reading: it sits beside the city's 調整点 rules (`yakuba.allocation.rules`), which add
+to the 基準点 it gives; the vendor's AI-OCR intake calls it on each read form. The scoring table
+(利用調整基準の基準指数) is **data**: ``points.toml`` next to this module, or a city's own file
+given to :func:`load_table`. The table's comments explain the demo numbers. The file format is in ``docs/formats/intake-points.md``.
 
 Rules:
 
@@ -136,7 +137,7 @@ def load_table(path: str | Path | None = None) -> PointsTable:
 
 @lru_cache(maxsize=1)
 def _load_builtin() -> PointsTable:
-    res = resources.files("yakuba.ocr").joinpath("points.toml")
+    res = resources.files("yakuba.allocation").joinpath("points.toml")
     return parse_table_text(res.read_text(encoding="utf-8"), "points.toml")
 
 

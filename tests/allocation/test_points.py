@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yakuba.ocr.points import (
+from yakuba.allocation.points import (
     EMPLOYMENT, GUARDIANS, NEEDS, PRESENCE_FIELDS, PointsTableError, base_points, describe,
     load_table,
 )
 
-TABLE_PATH = Path(__file__).resolve().parents[2] / "src" / "yakuba" / "ocr" / "points.toml"
+TABLE_PATH = Path(__file__).resolve().parents[2] / "src" / "yakuba" / "allocation" / "points.toml"
 
 
 def guardian(g: str = "guardian1", *, needs: tuple[str, ...] = ("work",), days: str = "5",
@@ -221,7 +221,7 @@ def test_it_never_scores_less_for_more_work(days: int, hours: int, emp: str, oth
 
 
 def test_it_imports_without_django():
-    code = 'import sys, yakuba.ocr.points; assert "django" not in sys.modules, "django imported"'
+    code = 'import sys, yakuba.allocation.points; assert "django" not in sys.modules, "django imported"'
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
