@@ -3,7 +3,7 @@
     bench/.venv-chilmai/bin/python bench/chilmai_driver.py DIR OUT.csv --time-limit S
 
 Reads DIR/children.csv, DIR/daycares.csv (and DIR/combinations.csv when present) — the tables of
-`specs/allocation-io.md` — and calls `chilmai.generic.service.MatchingService().match(...)`
+`docs/formats/allocation-io.md` — and calls `chilmai.generic.service.MatchingService().match(...)`
 with ChilmAI's DEFAULT_CONFIG, whose column names are adjusted to ours (not our files).
 Writes OUT.csv (`child_id,daycare_id`, in children.csv row order) on success. Always prints one
 JSON line last on stdout: {"status": "OK"|"INFEASIBLE"|"SOLVER_TIMEOUT"|"ERROR", ...}; exit

@@ -9,7 +9,7 @@ from django.test import Client
 from tests.intake.helpers import finish
 from yakuba.intake.actions import verification
 from yakuba.intake.models import Application, Batch, FieldValue, Page
-from yakuba.ocr.points import base_points
+from yakuba.allocation.points import base_points
 
 
 @pytest.mark.django_db

@@ -12,7 +12,6 @@ second round (二次調整) after it. Computing it is `computing`.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -22,32 +21,24 @@ from django.utils import timezone
 from yakuba.accounts.roles import Role
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Facility, Result, Round
-from yakuba.allocation.io import CHILDREN_FILE, InputError, read_instance
+from yakuba.allocation.io import InputError, read_daycares
 from yakuba.audit.log import record
 from yakuba.jobs.models import Job
 from yakuba.jobs.tasks import start
 
 COMPUTE_JOB = "admission.compute_round"
-NO_CHILDREN = "申請者番号,世帯番号,年齢,点数,きょうだいパターン,在籍施設ID,第1希望施設\n"
-"""The header of the core's children table (`specs/allocation-io.md` §3), with no child under it."""
 
 
 def read_facilities(path: Path) -> list[tuple[str, str, list[int]]]:
     """施設ID, 施設名, 0歳定員 … 5歳定員: the engine's daycares table (CSV in UTF-8 or Shift_JIS, or
-    .xlsx), read and checked by the allocation core (`yakuba.allocation.io`, `specs/allocation-io.md`
-    §4: an ID on every row and no ID twice, every 定員 an integer ≥ 0).
-
-    The core reads a whole round only, so it is given a children table without children (its
-    header alone); a reader of the daycares table by itself would make this one call.
+    .xlsx), read and checked by the allocation core (`yakuba.allocation.io.read_daycares`,
+    `docs/formats/allocation-io.md` §4: an ID on every row and no ID twice, every 定員 an integer ≥ 0).
     """
-    with tempfile.TemporaryDirectory(prefix="admission-facilities-") as tmp:
-        children = Path(tmp) / CHILDREN_FILE
-        children.write_text(NO_CHILDREN, encoding="utf-8")
-        try:
-            instance = read_instance(children, path)
-        except InputError as exc:
-            raise AdmissionError(_unreadable(exc), where=exc.where) from None
-    return [(f.id, f.name, list(f.capacity)) for f in instance.facilities.values()]
+    try:
+        facilities = read_daycares(path)
+    except InputError as exc:
+        raise AdmissionError(_unreadable(exc), where=exc.where) from None
+    return [(f.id, f.name, list(f.capacity)) for f in facilities]
 
 
 def _unreadable(exc: InputError) -> str:

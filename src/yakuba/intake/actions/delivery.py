@@ -24,7 +24,7 @@ from yakuba.intake import storage
 from yakuba.intake.actions import records
 from yakuba.intake.errors import FieldRefused, IntakeError
 from yakuba.intake.models import Application, Batch, FieldValue, Page, Scan
-from yakuba.ocr.points import load_table
+from yakuba.allocation.points import load_table
 from yakuba.ocr.template import load_template
 from yakuba.privacy.errors import PrivacyError
 from yakuba.vault import service as vault

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yakuba.audit.log import record
 from yakuba.intake.models import Application, Batch, FieldValue, Page
-from yakuba.ocr.points import base_points
+from yakuba.allocation.points import base_points
 from yakuba.privacy.declarations import Category
 
 
