@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable
 
-if TYPE_CHECKING:  # the models read the registry (a job's label), never the other way at run time
-    from yakuba.jobs.models import Job
+#: A job's work is called with its ``yakuba.jobs.models.Job`` row. The models read this registry
+#: (a job's label); the registry never imports the models, not even for typing: no cycle.
+Job = Any
 
 
 @dataclass(frozen=True)

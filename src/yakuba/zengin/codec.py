@@ -12,6 +12,11 @@ File structure: ``(header data* trailer)+ end``; records separated by CRLF (ever
 last included) or by nothing; an optional single 0x1A as the very last byte; nothing after the
 end record. Every error is a `ZenginError` naming the record (1-based, counting every record),
 byte range, field and value. Pure: no Django.
+
+One module, though over 600 lines: the four ways through a file (parse, the streaming check,
+build, JSON) apply one set of record rules, and the fast path's compiled pattern must accept
+exactly what the field-by-field reader accepts — kept side by side so they cannot drift apart
+(the property tests in tests/zengin hold them together).
 """
 
 from __future__ import annotations
