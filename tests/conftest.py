@@ -28,3 +28,24 @@ def _isolated_keys(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     forget()
     yield
     forget()
+
+
+@pytest.fixture
+def temporary_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The temporary files and folders created while the test runs (every tempfile function goes
+    through these two), so a test can assert that no plaintext was ever spooled to disk."""
+    made: list[str] = []
+    inner, mkdtemp = tempfile._mkstemp_inner, tempfile.mkdtemp  # type: ignore[attr-defined]
+
+    def recording_inner(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fd, name = inner(*args, **kwargs)
+        made.append(name)
+        return fd, name
+
+    def recording_mkdtemp(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "_mkstemp_inner", recording_inner)
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
+    return made

@@ -7,7 +7,6 @@ again keeps what is there; the logins are kept (mode 0600) in `$YAKUBA_DATA/demo
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from pathlib import Path
 from typing import Callable

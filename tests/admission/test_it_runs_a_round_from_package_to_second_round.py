@@ -8,7 +8,6 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from tests.admission.conftest import YEAR
 from yakuba.admission.actions.computing import do_compute
 from yakuba.admission.actions.notices import do_export_results, do_print_notices, do_record_response, results_for_print
 from yakuba.admission.actions.rounds import do_approve, do_create_second_round

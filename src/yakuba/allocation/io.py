@@ -27,7 +27,8 @@ from .columns import (AGE, CHILD_ID, CHILDREN_FILE, COMBINATIONS_FILE, CURRENT, 
                       points_column, wish, wish_points)
 from .errors import InputError, Problems
 from .model import Allocation, Facility, Instance
-from .tables import MISSING_COLUMN, Table, normalize_header, normalize_id, parse_int, read_table, table_from_rows
+from .tables import (MISSING_COLUMN, InMemory, Table, normalize_header, normalize_id, parse_int, read_table,
+                     table_from_rows, table_source)
 from .validate import (NO_FACILITY, ChildEntry, Children, FacilityEntry, OptionEntry, Options, Pair, Wish,
                        build_instance, check_facilities)
 
@@ -160,10 +161,11 @@ def instance_from_tables(children: Rows, daycares: Rows, combinations: Rows | No
     return _instance(lambda key: table_from_rows(source[key], tables[key], problems), source, problems)
 
 
-def read_daycares(path: PathLike) -> list[Facility]:
-    """The facilities of a daycares table (§4: CSV or .xlsx, as for `read_instance`), in row order;
-    `InputError` with every problem of the file (encoding, columns, IDs, seat counts)."""
-    path = Path(path)
+def read_daycares(path: PathLike | InMemory) -> list[Facility]:
+    """The facilities of a daycares table (§4: CSV or .xlsx, as for `read_instance`, or a file in
+    memory, `tables.InMemory`), in row order; `InputError` with every problem of the file
+    (encoding, columns, IDs, seat counts)."""
+    path = table_source(path)
     problems = Problems()
     table = read_table(path, problems)
     entries = facility_entries(table, problems) if table is not None else None

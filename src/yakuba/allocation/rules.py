@@ -48,7 +48,7 @@ from .columns import (AGE, CHILD_ID, COMBINATIONS_FILE, CURRENT, FACILITY_ID, FA
 from .errors import InputError, Problems
 from .io import option_entries
 from .model import AGES, Facility, Instance
-from .tables import normalize_id, parse_int, read_table, table_from_rows
+from .tables import InMemory, normalize_id, parse_int, read_table, table_from_rows, table_source
 from .validate import ChildEntry, Children, FacilityEntry, Wish, build_instance
 
 from yakuba.errors import YakubaError
@@ -501,15 +501,15 @@ def household_income(incomes: Mapping[str, int | None]) -> int | None:
     return sum(v for v in incomes.values() if v is not None)
 
 
-def read_income_csv(path: PathLike) -> dict[str, int]:
+def read_income_csv(path: PathLike | InMemory) -> dict[str, int]:
     """宛名番号 → 所得割額 (yen) from the tax system's file: CSV in UTF-8 (BOM or not) or Shift_JIS
     (cp932), or .xlsx; header row with `宛名番号` and `所得割額` (other columns ignored).
 
     Every problem is collected and raised together as `IncomeCsvError` (file, row, column,
     value): a missing column, an empty 宛名番号, an amount that is empty, not an integer or
-    negative, a 宛名番号 given twice.
+    negative, a 宛名番号 given twice. ``path`` may be a file in memory (`tables.InMemory`: an upload).
     """
-    p = Path(path)
+    p = table_source(path)
     problems = Problems()
     table = read_table(p, problems)  # the engine's own reader: same encodings, same rules
     out: dict[str, int] = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -206,17 +207,38 @@ def _table(name: str, records: list[tuple[int, list[str]]], problems: Problems, 
     return Table(name, header_row, [normalize_header(h) for h in header], rows[1:])
 
 
-def read_table(path: Path, problems: Problems) -> Table | None:
+@dataclass(frozen=True)
+class InMemory:
+    """A table's file already in memory (an upload): its name (which says .csv or .xlsx, and names
+    the file in every problem) and its bytes. Read like a path, never written anywhere."""
+
+    name: str
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix
+
+
+def table_source(path: str | os.PathLike[str] | InMemory) -> Path | InMemory:
+    """A path as a Path; a file in memory as it is."""
+    return path if isinstance(path, InMemory) else Path(path)
+
+
+def read_table(path: Path | InMemory, problems: Problems) -> Table | None:
     """The table in the file at `path` (CSV or .xlsx), or None with the reason in `problems`."""
     name = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(name, None, None, None, f"ファイルがありません (file not found): {path}")
-        return None
-    except OSError as e:
-        problems.add(name, None, None, None, f"ファイルを読めません (cannot read the file): {e.strerror or e}")
-        return None
+    if isinstance(path, InMemory):
+        data = path.data
+    else:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            problems.add(name, None, None, None, f"ファイルがありません (file not found): {path}")
+            return None
+        except OSError as e:
+            problems.add(name, None, None, None, f"ファイルを読めません (cannot read the file): {e.strerror or e}")
+            return None
     suffix = path.suffix.lower()
     if data[:4] == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
         records = _xlsx_records(data, name, problems)

@@ -202,6 +202,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 YAKUBA_BULK_EXPORT_ROWS = int(os.environ.get("YAKUBA_BULK_EXPORT_ROWS", "10"))
 YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
+# Uploads stay in memory, never a plaintext temporary file (yakuba.uploads); at most this much a request.
+YAKUBA_UPLOAD_LIMIT_MB = int(os.environ.get("YAKUBA_UPLOAD_LIMIT_MB", "64"))
+FILE_UPLOAD_HANDLERS = ["yakuba.uploads.InMemoryUploadHandler"]
+
 # 口座振替: the relay (仲介機関) the water department sends its 全銀 files through, with this
 # installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.
 # a running background job that has not reported for this long lost its worker (yakuba.jobs.models.LEASE)

@@ -11,6 +11,7 @@ from django.db import transaction
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Resident
 from yakuba.allocation.rules import IncomeCsvError, read_income_csv
+from yakuba.allocation.tables import InMemory
 from yakuba.audit.log import record
 
 
@@ -21,7 +22,7 @@ class IncomeImport:
     """宛名番号 of the file with no resident here (not stored)."""
 
 
-def do_import_income(path: Path, user: Any, *, year: int, request: Any = None) -> IncomeImport:
+def do_import_income(path: Path | InMemory, user: Any, *, year: int, request: Any = None) -> IncomeImport:
     """所得割額 per 宛名番号 from the tax system's CSV (UTF-8 or Shift_JIS; `read_income_csv`).
 
     Audited with counts only (category `income`), never an amount.

@@ -22,6 +22,7 @@ from yakuba.accounts.roles import Role
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Application, Facility, Result, Round
 from yakuba.allocation.io import InputError, read_daycares
+from yakuba.allocation.tables import InMemory
 from yakuba.audit.log import record
 from yakuba.jobs.models import Job
 from yakuba.jobs.tasks import start
@@ -29,7 +30,7 @@ from yakuba.jobs.tasks import start
 COMPUTE_JOB = "admission.compute_round"
 
 
-def read_facilities(path: Path) -> list[tuple[str, str, list[int]]]:
+def read_facilities(path: Path | InMemory) -> list[tuple[str, str, list[int]]]:
     """施設ID, 施設名, 0歳定員 … 5歳定員: the engine's daycares table (CSV in UTF-8 or Shift_JIS, or
     .xlsx), read and checked by the allocation core (`yakuba.allocation.io.read_daycares`,
     `docs/formats/allocation-io.md` §4: an ID on every row and no ID twice, every 定員 an integer ≥ 0).

@@ -1,31 +1,20 @@
-"""What the admission screens share: who may use them, the menu section, uploads as files."""
+"""What the admission screens share: who may use them, the menu section, uploaded tables in memory."""
 
 from __future__ import annotations
-
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.roles import Role
 from yakuba.admission.config import ORGANISATION
+from yakuba.allocation.tables import InMemory
 
 KODOMO = dict(departments=(ORGANISATION,))
 ROLES = (Role.CITY_STAFF, Role.CITY_SUPERVISOR)
 SECTION = _("保育所等の利用調整")
 
 
-@contextmanager
-def saved(upload: UploadedFile, suffix: str) -> Iterator[Path]:
-    """The uploaded file as a temporary file of its own (the actions read paths), removed afterwards."""
-    tmp = tempfile.NamedTemporaryFile(delete=False, suffix=suffix, prefix="admission-upload-")
-    try:
-        with tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-        yield Path(tmp.name)
-    finally:
-        Path(tmp.name).unlink(missing_ok=True)
+def in_memory(upload: UploadedFile) -> InMemory:
+    """An uploaded table as the allocation core reads it: from memory, named as it was sent (.csv or
+    .xlsx). Uploads never reach the disk (`yakuba.uploads`); neither does this."""
+    return InMemory(upload.name or "upload.csv", upload.read())

@@ -12,7 +12,7 @@ from yakuba.admission.actions.deliveries import do_import_package
 from yakuba.admission.actions.income import do_import_income
 from yakuba.admission.forms import IncomeForm, PackageForm
 from yakuba.admission.models import Delivery
-from yakuba.admission.views.common import KODOMO, ROLES, saved
+from yakuba.admission.views.common import KODOMO, ROLES, in_memory
 from yakuba.web import cleaned, file_response, user_errors
 
 
@@ -38,7 +38,6 @@ def delivery_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @user_errors("admission:rounds")
 def income_import(request: HttpRequest) -> HttpResponse:
     data = cleaned(IncomeForm, request)
-    with saved(data["income"], ".csv") as path:
-        r = do_import_income(path, request.user, year=data["year"], request=request)
+    r = do_import_income(in_memory(data["income"]), request.user, year=data["year"], request=request)
     messages.success(request, f"所得割額を {r.residents} 人分取り込みました(住民記録にない宛名番号 {r.unknown} 件)。")
     return redirect("admission:rounds")

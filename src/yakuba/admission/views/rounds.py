@@ -22,7 +22,7 @@ from yakuba.admission.actions.rounds import (do_approve, do_create_round, do_cre
                                              overview, read_facilities)
 from yakuba.admission.forms import FacilitiesForm, NoticesForm, WhatIfForm
 from yakuba.admission.models import Application, Delivery, Result, Round
-from yakuba.admission.views.common import KODOMO, ROLES, SECTION, saved
+from yakuba.admission.views.common import KODOMO, ROLES, SECTION, in_memory
 from yakuba.web import cleaned, file_response, user_errors
 
 CHILD_LINKS = 500
@@ -51,8 +51,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @user_errors("admission:rounds")
 def round_create(request: HttpRequest) -> HttpResponse:
     data = cleaned(FacilitiesForm, request)
-    with saved(data["facilities"], ".csv") as path:
-        rnd = do_create_round(data["year"], read_facilities(path), request.user, request=request)
+    rnd = do_create_round(data["year"], read_facilities(in_memory(data["facilities"])), request.user, request=request)
     messages.success(request, f"{rnd.label}を作成しました。")
     return redirect("admission:rounds")
 

@@ -13,7 +13,7 @@ from yakuba.accounts.access import allow
 from yakuba.intake import fields as form
 from yakuba.intake.actions import delivery, reading, records, upload
 from yakuba.intake.forms import BatchUploadForm, ExportForm, ReceiptForm
-from yakuba.intake.uploads import InMemoryUploadHandler
+from yakuba.uploads import InMemoryUploadHandler
 from yakuba.intake.views.common import RESPONSIBLE, SECTION, VENDOR, batches, private_file
 from yakuba.web import cleaned, user_errors
 

@@ -1,11 +1,15 @@
-"""Uploads of scans kept in memory: Django would spool a large upload to a temporary file on disk,
-in plaintext; the scans exist on disk only encrypted (`yakuba.vault`)."""
+"""Uploads kept in memory, for every screen: Django would spool a large upload to a temporary file
+on disk, in plaintext — a scan, a tax office's 所得割額 file. Personal data exists on disk only
+encrypted (`yakuba.vault`), so this is the site's only upload handler (``FILE_UPLOAD_HANDLERS``),
+with a limit of ``YAKUBA_UPLOAD_LIMIT_MB`` (64 MB) for a request; a screen that takes more (the
+intake's batches of scans) installs its own with a larger limit before it reads the request."""
 
 from __future__ import annotations
 
 from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
@@ -14,9 +18,9 @@ class InMemoryUploadHandler(FileUploadHandler):
     """Every file of the request in memory, up to `limit` bytes in all; beyond it the upload stops
     and `too_large` says so (the view answers with a message, nothing is stored)."""
 
-    def __init__(self, request: Any = None, limit: int = 512 * 1024 * 1024) -> None:
+    def __init__(self, request: Any = None, limit: int | None = None) -> None:
         super().__init__(request)
-        self.limit = limit
+        self.limit = limit if limit is not None else settings.YAKUBA_UPLOAD_LIMIT_MB * 1024 * 1024
         self.received = 0
         self.too_large = False
         self.buffer: BytesIO | None = None
