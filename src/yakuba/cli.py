@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from yakuba.commandline import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, handle, write_output
+from yakuba.errors import EnvironmentProblem
 
 
 def _django() -> None:
@@ -393,7 +394,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.fn(args) or 0)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one place errors become exit codes
-        return handle(exc, prog="yakuba")
+        return handle(_environment_problem(exc) or exc, prog="yakuba")
+
+
+def _environment_problem(exc: BaseException) -> EnvironmentProblem | None:
+    """A database or setting that is not ready, told as such (not as a bug): an unmigrated
+    database, one that cannot be reached, a DATABASE_URL that names no known database."""
+    db = sys.modules.get("django.db.utils")
+    core = sys.modules.get("django.core.exceptions")
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if db is not None and isinstance(exc, (db.OperationalError, db.ProgrammingError)):
+        if "no such table" in first or ("relation" in first and "does not exist" in first):
+            return EnvironmentProblem("データベースの準備ができていません。`yakuba manage migrate` を実行してください"
+                                      " (the database is not migrated)", detail=first)
+        return EnvironmentProblem(f"データベースを使えません (database error): {first}")
+    if type(exc).__name__ == "UnknownSchemeError" or (
+            core is not None and isinstance(exc, core.ImproperlyConfigured)):
+        return EnvironmentProblem(f"設定が正しくありません (bad setting, e.g. DATABASE_URL): {first}")
+    return None
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-__all__ = ["YakubaError", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE"]
+__all__ = ["YakubaError", "EnvironmentProblem", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE"]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -49,3 +49,10 @@ class YakubaError(Exception):
     def one_line(self) -> str:
         """The message as one line (what the CLI prints and the web shows)."""
         return " ".join(str(self).split())
+
+
+class EnvironmentProblem(YakubaError):
+    """The installation is not ready: the database unreachable or not migrated, a bad setting."""
+
+    code = "environment"
+    default_message = "実行環境の準備ができていません"
