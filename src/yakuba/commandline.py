@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from yakuba.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, YakubaError
+from yakuba.files import write_bytes_atomic
 
 __all__ = ["EXIT_OK", "EXIT_FAIL", "EXIT_USAGE", "EXIT_INTERRUPTED", "EXIT_BUG", "fail", "guarded",
            "write_output", "read_input"]
@@ -97,8 +98,6 @@ def read_input(name: str) -> bytes:
 def write_output(data: bytes, out: str | Path | None, *, keep_mode: bool = False) -> None:
     """``data`` to the file ``out`` (whole or not at all), or to standard output for None or ``-``."""
     if out is not None and str(out) != "-":
-        from yakuba.files import write_bytes_atomic
-
         write_bytes_atomic(Path(out), data, keep_mode=keep_mode)
         return
     sys.stdout.buffer.write(data)

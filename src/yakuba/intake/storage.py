@@ -58,9 +58,7 @@ def store(stored: list[StoredObject], data: bytes, *, kind: str, description: st
 def read_stored(obj: StoredObject, user: Any, request: Any = None) -> bytes:
     if obj.erased:
         raise ImageMissing("画像は消去済みです。")
-    buf = io.BytesIO()
-    vault.read(obj, buf, user=user, request=request)
-    return buf.getvalue()
+    return vault.read_bytes(obj, user=user, request=request)
 
 
 # OpenCV is imported where an image is made: the web and the command start without it.

@@ -19,7 +19,7 @@ from typing import BinaryIO, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from yakuba.files import fsync_dir, write_atomic, write_bytes_atomic, write_new  # noqa: F401 (re-exported)
+from yakuba.files import fsync_dir
 from yakuba.privacy.errors import KeyringError, PrivacyError
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -178,8 +178,7 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 # --- files ------------------------------------------------------------------------------------
 
 
-# fsync_dir, write_atomic, write_bytes_atomic and write_new live in yakuba.files (one copy for every
-# module); they are imported above and used here as before.
+# Whole-or-nothing writes (write_atomic, write_new, fsync_dir) live in yakuba.files, for every module.
 
 
 def overwrite_and_unlink(path: Path) -> bool:

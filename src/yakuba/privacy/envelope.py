@@ -32,7 +32,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from yakuba.privacy._common import read_exact, write_atomic
+from yakuba.files import write_atomic
+from yakuba.privacy._common import read_exact
 from yakuba.privacy.errors import DecryptionError, PrivacyError, TamperedError
 
 if TYPE_CHECKING:

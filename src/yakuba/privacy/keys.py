@@ -58,6 +58,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from pyrage import x25519
 
+from yakuba.files import write_bytes_atomic, write_new
 from yakuba.privacy._common import (
     b64,
     canonical_json,
@@ -69,8 +70,6 @@ from yakuba.privacy._common import (
     public_key_text,
     short_id,
     unb64_strict,
-    write_bytes_atomic,
-    write_new,
 )
 from yakuba.privacy.errors import DecryptionError, KeyringError
 

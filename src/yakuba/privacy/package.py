@@ -63,10 +63,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyrage import x25519
 
+from yakuba.files import fsync_dir, write_atomic
 from yakuba.privacy._common import (
     b64,
     canonical_json,
-    fsync_dir,
     iso_jst,
     load_public_key,
     now_jst,
@@ -74,7 +74,6 @@ from yakuba.privacy._common import (
     public_key_id,
     read_exact,
     unb64_strict,
-    write_atomic,
 )
 from yakuba.privacy._streams import CHUNK, CheckedWriter, ChunkReader, Pipe, Prefixed, blocks
 from yakuba.privacy.errors import (

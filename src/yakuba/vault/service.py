@@ -59,6 +59,13 @@ def read(obj: StoredObject, dst: BinaryIO, *, user: Any = None, request: Any = N
         envelope.decrypt_stream(fh, dst, data_key, str(obj.id))
 
 
+def read_bytes(obj: StoredObject, *, user: Any = None, request: Any = None) -> bytes:
+    """The plaintext of a stored object, in memory (audited as `read`)."""
+    buf = io.BytesIO()
+    read(obj, buf, user=user, request=request)
+    return buf.getvalue()
+
+
 def _decrypts(obj: StoredObject, wrapped: bytes | None) -> bool:
     if wrapped is None or not obj.path.exists():
         return False
