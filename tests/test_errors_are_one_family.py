@@ -12,7 +12,8 @@ INTERNAL = {
     "yakuba.allocation.rules.AgeClassError": "caught by the caller, which reports the child as a located problem",
     "yakuba.allocation.prune.NoStableAllocation": "the engine's signal that pruning proved no stable allocation exists",
     "yakuba.relay.client._Dropped": "a dropped connection inside the client's resumable upload; retried",
-    "yakuba.relay.server.Refusal": "the relay server's answer (HTTP status, code) to a client, not a person",
+    "yakuba.relay.app.Refusal": "the relay server's answer (HTTP status, code) to a client, not a person",
+    "yakuba.relay.app._Interrupted": "the relay's signal that a client went away mid-body; logged, connection closed",
     "yakuba.relay.store.OffsetMismatch": "the store's signal that the server answers 409 with the right offset",
 }
 

@@ -79,3 +79,14 @@ def test_it_prints_one_line_for_missing_files(relay: RelayHarness, tmp_path: Pat
     keys[keys.index("--cert") + 1] = str(tmp_path / "nope.pem")
     assert main(["relay", "status", "0" * 32, *keys]) == 1
     assert "certificate file not found" in _one_line_error(capsys.readouterr().err)
+
+
+def test_it_refuses_to_serve_in_plain_http_without_a_trusted_proxy(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["relay", "serve", "--store", str(tmp_path / "store"), "--port", "0"]) == 1
+    assert "trusted proxy" in _one_line_error(capsys.readouterr().err)
+    assert main(["relay", "serve", "--store", str(tmp_path / "store"), "--port", "0", "--cert",
+                 str(tmp_path / "nope.pem"), "--key", str(tmp_path / "nope.key"), "--ca", str(tmp_path / "ca.pem")]) == 1
+    assert "certificate file not found" in _one_line_error(capsys.readouterr().err)
+    assert main(["relay", "serve", "--store", str(tmp_path / "store"), "--port", "0", "--trusted-proxy", "nonsense"]) == 1
+    assert "invalid trusted proxy" in _one_line_error(capsys.readouterr().err)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Callable
 
@@ -53,22 +51,24 @@ def _simulated_bank() -> Callable[[bytes], bytes]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from yakuba.relay.server import RelayServer
+    """The relay on gunicorn (yakuba.relay.production): mutual TLS, or plain HTTP behind a trusted proxy."""
+    import socket
+
+    from yakuba.relay.production import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     bank = _simulated_bank() if args.simulate_bank else None
-    server = RelayServer(Path(args.store), cert=Path(args.cert), key=Path(args.key), ca=Path(args.ca),
-                         host=args.host, port=args.port, bank=bank)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    server.start()
-    print(f"yakuba relay: {server.url} で待ち受けています (listening; Ctrl+C で終了)", flush=True)
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    try:  # one clear line for a port in use, before gunicorn's own retries
+        socket.create_server((args.host, args.port), family=socket.AF_INET6 if ":" in args.host else socket.AF_INET).close()
+    except OSError as exc:
+        raise RelayError(f"待ち受けできません (cannot listen on {args.host}:{args.port}): {exc.strerror or exc}") from exc
+
+    def announce(url: str) -> None:
+        print(f"yakuba relay: {url} で待ち受けています (listening; Ctrl+C で終了)", flush=True)
+
+    serve(Path(args.store), host=args.host, port=args.port, cert=args.cert and Path(args.cert),
+          key=args.key and Path(args.key), ca=args.ca and Path(args.ca), trusted_proxies=args.trusted_proxy or (),
+          bank=bank, threads=args.threads, announce=announce)
     return EXIT_OK
 
 
@@ -124,11 +124,16 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
             relay_sub)
     p.add_argument("dir")
     p.add_argument("--client", action="append", metavar="NAME", help="a client (sender) name; repeatable (default: city)")
-    p = add("serve", "run the relay until Ctrl+C", told(cmd_serve), relay_sub)
+    p = add("serve", "run the relay on gunicorn until Ctrl+C or SIGTERM (docs/relay-production.md)", told(cmd_serve),
+            relay_sub)
     p.add_argument("--store", required=True, help="folder for uploads and results (not removable media)")
-    p.add_argument("--cert", required=True, help="server certificate (PEM)")
-    p.add_argument("--key", required=True, help="server key (PEM)")
-    p.add_argument("--ca", required=True, help="CA that signs the client certificates (PEM)")
+    p.add_argument("--cert", help="server certificate (PEM); with --key and --ca: mutual TLS")
+    p.add_argument("--key", help="server key (PEM)")
+    p.add_argument("--ca", help="CA that signs the client certificates (PEM)")
+    p.add_argument("--trusted-proxy", action="append", metavar="ADDRESS",
+                   help="a TLS-terminating proxy (address or network) whose X-Client-Verified-Name is believed; "
+                        "repeatable; without --cert the relay listens in plain HTTP for it")
+    p.add_argument("--threads", type=int, default=8, help="connections served at once (default 8)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443)
     p.add_argument("--simulate-bank", action="store_true", help="answer with yakuba.zengin.bank.simulate (tests, demo)")
