@@ -5,7 +5,12 @@ file over HTTPS with mutual TLS, the relay checks its sha256 and hands it to the
 city later fetches the bank's result file. Pure: no Django.
 
 - `yakuba.relay.certs.make_pki` — a private CA, the server certificate, client certificates;
-- `yakuba.relay.server.RelayServer` — the service (`ThreadingHTTPServer` + `ssl`);
+- `yakuba.relay.app.RelayApp` — the service as a WSGI application (protocol, store, bank hook,
+  the verified sender);
+- `yakuba.relay.production` — `RelayApp` on gunicorn with mutual TLS or behind a trusted proxy
+  (`yakuba relay serve`, docs/relay-production.md);
+- `yakuba.relay.server.RelayServer` — the same app on loopback inside this process (gunicorn's
+  HTTP parser, one thread per connection), for tests and the demo;
 - `yakuba.relay.client.RelayClient` — upload (resumable), status, result;
 - `yakuba.relay.testing.running_relay` — a loopback relay for tests and the demo.
 
