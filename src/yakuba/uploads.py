@@ -13,6 +13,26 @@ from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
+from yakuba.errors import YakubaError
+
+
+class UploadTooLarge(YakubaError):
+    """The request's files are over the handler's limit: nothing of them was kept."""
+
+    code = "upload.too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"ファイルが大きすぎます(一度に送れるのは {max(1, limit // (1024 * 1024))}MB まで)。"
+                         "ファイルを分けるか、システム管理者に相談してください。", where="files")
+
+
+def stopped(request: Any) -> "InMemoryUploadHandler | None":
+    """The handler that stopped this request's upload for its size, if one did (after the body was read)."""
+    for handler in getattr(request, "_upload_handlers", None) or ():
+        if getattr(handler, "too_large", False):
+            return handler  # type: ignore[no-any-return]
+    return None
+
 
 class InMemoryUploadHandler(FileUploadHandler):
     """Every file of the request in memory, up to `limit` bytes in all; beyond it the upload stops

@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 from yakuba.errors import YakubaError
+from yakuba.uploads import UploadTooLarge, stopped
 
 logger = logging.getLogger("yakuba.web")
 
@@ -58,6 +59,9 @@ def cleaned(form_class: type[forms.BaseForm], request: HttpRequest, **kwargs: An
     """The cleaned data of ``form_class`` bound to the request's POST (and files), or FormInvalid."""
     form = form_class(request.POST, request.FILES or None, **kwargs)
     if not form.is_valid():
+        handler = stopped(request)
+        if handler is not None and not hasattr(form, "too_large"):  # a form may say its own limit (intake)
+            raise UploadTooLarge(handler.limit)
         raise FormInvalid(form_message(form), where=",".join(form.errors))
     return form.cleaned_data
 

@@ -44,6 +44,7 @@ from PIL import Image
 from yakuba.errors import YakubaError
 from yakuba.files import write_atomic, write_bytes_atomic
 from yakuba.ocr import canonical as canon
+from yakuba.ocr import limits
 from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, ink_ratio
 from yakuba.ocr.checks import check_page, decide, reconcile_name, threshold
 from yakuba.ocr.engines import Engine, Reading, get_engine, read_checkbox
@@ -98,8 +99,15 @@ class PageResult:
 # --------------------------------------------------------------------------- stage 1: load
 
 
-def decode_image(data: bytes, where: str) -> np.ndarray:
-    """A grayscale image from the bytes of a PNG, JPEG, TIFF or BMP file (PipelineError if none)."""
+def decode_image(data: bytes, where: str, max_pixels: int | None = None) -> np.ndarray:
+    """A grayscale image from the bytes of a PNG, JPEG, TIFF or BMP file (PipelineError if none).
+
+    Its size is read from the header first: over `max_pixels` (`yakuba.ocr.limits`) it is refused
+    with `ScanTooLarge` before a pixel is decoded (a decompression bomb never reaches OpenCV)."""
+    try:
+        limits.check_image(data, where, max_pixels)
+    except limits.NotAnImage:
+        raise PipelineError(f"{where}: 画像として読めません (not a readable image)") from None
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     if img is None:
         # TIFF variants / PIL-only formats
@@ -117,11 +125,20 @@ def _pdf_pages(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndarray]]:
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        count = len(reader.pages)
+        limits.check_pages(count, file_name)  # counted before any page is rendered
         pages = list(reader.pages)
+    except limits.ScanTooLarge as exc:
+        raise PipelineError(str(exc)) from None
     except (PdfReadError, OSError, ValueError) as exc:
         raise PipelineError(f"{file_name}: PDF として読めません ({exc})") from None
     for n, page in enumerate(pages, 1):
         name = f"{file_name}#{n}"
+        try:
+            limits.check_pdf_page(page, name)  # its images' sizes from their dictionaries, before decoding
+        except limits.ScanTooLarge as exc:
+            yield name, _unreadable(str(exc))
+            continue
         try:
             images = list(page.images)
         except Exception as exc:  # a broken image stream: that page is unreadable, not the file
@@ -133,7 +150,7 @@ def _pdf_pages(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndarray]]:
         biggest = max(images, key=lambda im: len(im.data))
         try:
             yield name, decode_image(biggest.data, name)
-        except PipelineError as exc:
+        except (PipelineError, limits.ScanTooLarge) as exc:
             yield name, _unreadable(str(exc))
 
 
@@ -168,7 +185,7 @@ def pages_from_bytes(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndar
     elif suffix in IMAGE_SUFFIXES:
         try:
             yield file_name, decode_image(data, file_name)
-        except PipelineError as exc:
+        except (PipelineError, limits.ScanTooLarge) as exc:
             yield file_name, _unreadable(str(exc))
     else:
         raise PipelineError(f"{file_name}: 対応していない形式です (use PNG, JPEG, TIFF or PDF)")

@@ -221,6 +221,10 @@ YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 # Uploads stay in memory, never a plaintext temporary file (yakuba.uploads); at most this much a request.
 YAKUBA_UPLOAD_LIMIT_MB = int(os.environ.get("YAKUBA_UPLOAD_LIMIT_MB", "64"))
 FILE_UPLOAD_HANDLERS = ["yakuba.uploads.InMemoryUploadHandler"]
+# A scan may claim at most this many pixels (read from its header: a decompression bomb is refused
+# before it is decoded) and a PDF at most this many pages (yakuba.ocr.limits reads the same variables).
+YAKUBA_UPLOAD_MAX_PIXELS = int(os.environ.get("YAKUBA_UPLOAD_MAX_PIXELS", "50000000"))
+YAKUBA_UPLOAD_MAX_PAGES = int(os.environ.get("YAKUBA_UPLOAD_MAX_PAGES", "200"))
 
 # 口座振替: the relay (仲介機関) the water department sends its 全銀 files through, with this
 # installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.

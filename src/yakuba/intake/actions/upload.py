@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from django.conf import settings
 from django.db import transaction
 
 from yakuba.audit.log import record
@@ -54,10 +55,13 @@ def check_total(too_large: bool) -> None:
                           "何回かに分けて登録してください。", where="files")
 
 
-def check_upload(name: str, data: bytes) -> int:
-    """The number of pages in an uploaded file; IntakeError when it is not a readable scan."""
-    shown = storage.safe_name(name)
-    suffix = Path(shown).suffix.lower()
+def check_upload(name: str, data: bytes, number: int = 1) -> int:
+    """The number of pages in an uploaded file, the `number`-th of the upload; IntakeError when it
+    is not a readable scan, or over the size, pixel (`YAKUBA_UPLOAD_MAX_PIXELS`) or page
+    (`YAKUBA_UPLOAD_MAX_PAGES`) limit: the pixels and pages are counted from the file's header
+    before anything is decoded. The message names the file by its number and its own name."""
+    shown = f"{number}番目のファイル {storage.safe_name(name)}"
+    suffix = Path(storage.safe_name(name)).suffix.lower()
     if suffix not in SUFFIXES:
         raise IntakeError(f"{shown}: 対応していない形式です。PNG・JPEG・TIFF・PDF のファイルを選んでください。")
     if not data:
@@ -66,11 +70,14 @@ def check_upload(name: str, data: bytes) -> int:
         raise IntakeError(f"{shown}: ファイルが大きすぎます({MAX_FILE_BYTES // (1024 * 1024)}MB まで)。")
     if suffix == ".pdf":
         return _pdf_pages(shown, data)
+    from yakuba.ocr import limits
     from yakuba.ocr.pipeline import PipelineError, decode_image  # OpenCV: only when a scan arrives
 
     try:
-        decode_image(data, shown)
-    except PipelineError:
+        decode_image(data, shown, settings.YAKUBA_UPLOAD_MAX_PIXELS)  # the header's size checked first
+    except limits.ScanTooLarge as exc:
+        raise IntakeError(str(exc)) from None
+    except (PipelineError, limits.NotAnImage):
         raise IntakeError(f"{shown}: 画像として読めません。ファイルが壊れていないか確かめてください。") from None
     return 1
 
@@ -78,13 +85,20 @@ def check_upload(name: str, data: bytes) -> int:
 def _pdf_pages(shown: str, data: bytes) -> int:
     from pypdf import PdfReader
 
+    from yakuba.ocr import limits
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise IntakeError(f"{shown}: パスワード付きの PDF は読み取れません。パスワードを外してから登録してください。")
         pages = len(reader.pages)
+        limits.check_pages(pages, shown, settings.YAKUBA_UPLOAD_MAX_PAGES)
+        for n, page in enumerate(reader.pages, 1):
+            limits.check_pdf_page(page, f"{shown} の {n} ページ", settings.YAKUBA_UPLOAD_MAX_PIXELS)
     except IntakeError:
         raise
+    except limits.ScanTooLarge as exc:
+        raise IntakeError(str(exc)) from None
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on garbage
         raise IntakeError(f"{shown}: PDF として読めません。ファイルが壊れていないか確かめてください。") from None
     if pages == 0:
@@ -96,7 +110,7 @@ def check_batch(name: str, uploads: Sequence[Upload]) -> tuple[str, list[int]]:
     """The batch's name and each file's page count: every file checked before anything is written."""
     name = check_name(name)
     check_count(uploads)
-    return name, [check_upload(u.name, u.data) for u in uploads]
+    return name, [check_upload(u.name, u.data, n) for n, u in enumerate(uploads, 1)]
 
 
 def do_create_batch(vendor: Any, name: str, uploads: Sequence[Upload], user: Any) -> Batch:
