@@ -100,7 +100,12 @@ class PageResult:
 
 def decode_image(data: bytes, where: str) -> np.ndarray:
     """A grayscale image from the bytes of a PNG, JPEG, TIFF or BMP file (PipelineError if none)."""
-    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if not data:
+        raise PipelineError(f"{where}: ファイルが空です (0 バイト) (an empty file)", where=where)
+    try:
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    except cv2.error:
+        img = None
     if img is None:
         # TIFF variants / PIL-only formats
         try:
@@ -119,7 +124,10 @@ def _pdf_pages(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndarray]]:
         reader = PdfReader(io.BytesIO(data))
         pages = list(reader.pages)
     except (PdfReadError, OSError, ValueError) as exc:
-        raise PipelineError(f"{file_name}: PDF として読めません ({exc})") from None
+        raise PipelineError(f"{file_name}: PDF として読めません ({exc})", where=file_name) from None
+    if not pages:
+        raise PipelineError(f"{file_name}: PDF にページがありません (0 ページ) (the PDF has no page)",
+                            where=file_name)
     for n, page in enumerate(pages, 1):
         name = f"{file_name}#{n}"
         try:
@@ -423,6 +431,9 @@ def _read_file(args: tuple[_Job, str]) -> list[dict]:
             out.append(r.to_json())
     except PipelineError as exc:
         out.append({"page": Path(path).name, "fields": {}, "error": str(exc)})
+    except Exception as exc:  # a file the decoders choke on must not cost the batch either
+        out.append({"page": Path(path).name, "fields": {},
+                    "error": f"{Path(path).name}: 読み取れません ({type(exc).__name__}: {exc})"})
     return out
 
 
