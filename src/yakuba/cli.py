@@ -190,10 +190,23 @@ def cmd_package_open(args: argparse.Namespace) -> int:
     _django()
     from yakuba.handover import service
 
-    accepted = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=_passphrase(args))
-    manifest = accepted.manifest
+    from yakuba.files import staged
+
     receipt = Path(args.receipt or f"{args.file}.receipt.json")
-    receipt.write_bytes(accepted.receipt)
+    passphrase = _passphrase(args)
+    # The receipt file is made (hidden, beside its name) before anything is opened: a path that
+    # cannot be written refuses the package untouched. It is written and synced inside the
+    # transaction that records the acceptance (both or neither: a retry then starts afresh), and
+    # takes its name once that transaction is committed.
+    with staged(receipt, mode=0o644) as out:
+        def write_receipt(data: bytes) -> None:
+            out.file.write(data)
+            out.sync()
+
+        accepted = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=passphrase,
+                                  with_receipt=write_receipt)
+        out.place()
+    manifest = accepted.manifest
     print(f"受領しました: {len(manifest.files)} ファイルを {args.dest} に取り出しました (パッケージID {manifest.package_id})")
     _print_manifest(manifest)
     print(f"受領書: {receipt} (送付元に返してください。送付元は yakuba package receipt で確認します)")
