@@ -38,14 +38,17 @@ def test_a_replaced_file_can_keep_its_mode(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o644
 
 
-def test_it_replaces_a_link_instead_of_writing_through_it(tmp_path):
+def test_it_refuses_a_link_instead_of_writing_through_it_or_replacing_it(tmp_path):
+    from yakuba.files import UnsafeOutput
+
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_bytes(b"keep me")
     link = tmp_path / "out"
     link.symlink_to(elsewhere)
-    write_bytes_atomic(link, b"new")
+    with pytest.raises(UnsafeOutput):
+        write_bytes_atomic(link, b"new")
     assert elsewhere.read_bytes() == b"keep me"
-    assert not link.is_symlink() and link.read_bytes() == b"new"
+    assert link.is_symlink()
 
 
 def test_a_staged_file_appears_only_when_committed(tmp_path):

@@ -122,9 +122,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from yakuba.jobs.models import Job
 
+    from yakuba.jobs.registry import RECOVERIES
+
     stalled = Job.fail_stalled()  # jobs left running by a worker that was killed
     if stalled:
         print(f"応答のない処理 {stalled} 件を失敗として記録しました (stalled jobs marked failed)", file=sys.stderr)
+    recovered = sum(recover() for recover in RECOVERIES)  # what they left half-done: rounds, batches
+    if recovered:
+        print(f"中断された処理 {recovered} 件を再開できる状態に戻しました (interrupted work recovered)", file=sys.stderr)
     options = ["--queue-name", "*", "--no-reload"]
     if args.batch:
         options.append("--batch")
@@ -190,10 +195,23 @@ def cmd_package_open(args: argparse.Namespace) -> int:
     _django()
     from yakuba.handover import service
 
-    accepted = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=_passphrase(args))
-    manifest = accepted.manifest
+    from yakuba.files import staged
+
     receipt = Path(args.receipt or f"{args.file}.receipt.json")
-    receipt.write_bytes(accepted.receipt)
+    passphrase = _passphrase(args)
+    # The receipt file is made (hidden, beside its name) before anything is opened: a path that
+    # cannot be written refuses the package untouched. It is written and synced inside the
+    # transaction that records the acceptance (both or neither: a retry then starts afresh), and
+    # takes its name once that transaction is committed.
+    with staged(receipt, mode=0o644) as out:
+        def write_receipt(data: bytes) -> None:
+            out.file.write(data)
+            out.sync()
+
+        accepted = service.accept(Path(args.file), Path(args.dest), recipient=args.recipient, passphrase=passphrase,
+                                  with_receipt=write_receipt)
+        out.place()
+    manifest = accepted.manifest
     print(f"受領しました: {len(manifest.files)} ファイルを {args.dest} に取り出しました (パッケージID {manifest.package_id})")
     _print_manifest(manifest)
     print(f"受領書: {receipt} (送付元に返してください。送付元は yakuba package receipt で確認します)")
@@ -236,11 +254,17 @@ def cmd_privacy_verify_certificate(args: argparse.Namespace) -> int:
     public_key = args.public_key
     if args.public_key_file:
         public_key = Path(args.public_key_file).read_text(encoding="utf-8").strip()
-    if public_key is None:
-        _django()
-        from yakuba.keyring import get_keyring
+    if public_key is None:  # this installation's own key; verifying never makes one
+        from yakuba.privacy.errors import KeyringError
+        from yakuba.privacy.keys import Keyring
+        from yakuba.site.config import keys_dir
 
-        public_key = get_keyring().public_key_text()
+        try:
+            public_key = Keyring.open(keys_dir(), create=False).public_key_text()
+        except KeyringError as exc:
+            raise KeyringError(f"この環境には鍵束がありません ({keys_dir()})。署名者の公開鍵を --public-key か "
+                               f"--public-key-file で指定してください (no keyring here: give the signer's public key)",
+                               where=exc.where) from None
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     cert = verify_certificate(data, public_key)
     print(f"OK: 消去証明書 {cert.certificate_id} の署名は正当です ({cert.count} 件, {cert.issued_at}, {cert.operator})")

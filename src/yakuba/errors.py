@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-__all__ = ["YakubaError", "EnvironmentProblem", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE"]
+__all__ = ["YakubaError", "EnvironmentProblem", "UsageError", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE"]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -56,3 +56,12 @@ class EnvironmentProblem(YakubaError):
 
     code = "environment"
     default_message = "実行環境の準備ができていません"
+
+
+class UsageError(YakubaError):
+    """A command-line option with a value the command cannot use (``--dpi 0``, ``--today 2024-13-45``,
+    an unknown ``--engine``): exit 2, as argparse's own usage errors."""
+
+    exit_code = EXIT_USAGE
+    code = "usage"
+    default_message = "指定が正しくありません (bad option)"

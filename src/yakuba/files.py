@@ -7,17 +7,48 @@ and at most a hidden ``.NAME.*.tmp`` beside it, which the next write does not tr
 :func:`staged` is the same as a block, for a file whose rename waits on something else (the vault
 renames inside the database transaction that records the file); :func:`write_new` is the same for a
 file that must not exist yet.
+
+None of them writes to an existing path that is a symbolic link or not a regular file (a device
+such as ``/dev/null``, a FIFO, a folder): that is refused before anything is written
+(:class:`UnsafeOutput`, exit 1), never replaced by a file nor written through.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from pathlib import Path
-from contextlib import contextmanager
-from typing import BinaryIO, Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import BinaryIO, Callable, Iterable, Iterator
 
-__all__ = ["fsync_dir", "staged", "Staged", "write_atomic", "write_bytes_atomic", "write_new"]
+from yakuba.errors import YakubaError
+
+__all__ = ["fsync_dir", "check_output", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
+           "write_new"]
+
+
+class UnsafeOutput(YakubaError):
+    """An output path that is a symbolic link or not a regular file: refused, not replaced."""
+
+    code = "files.unsafe_output"
+    default_message = "出力先が通常のファイルではありません"
+
+
+def check_output(path: Path | str) -> None:
+    """Refuse (``UnsafeOutput``) an existing ``path`` that is a symlink or not a regular file."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the write itself will say why (a folder that is not there, no permission)
+    if stat.S_ISLNK(st.st_mode):
+        raise UnsafeOutput(f"出力先 {path} はシンボリックリンクです。リンク先を直接指定してください"
+                           f" (the output is a symbolic link: refused)", where=str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeOutput(f"出力先 {path} は通常のファイルではありません (デバイス・フォルダなど)"
+                           f" (the output is not a regular file: refused)", where=str(path))
 
 
 def fsync_dir(directory: Path) -> None:
@@ -47,12 +78,41 @@ class Staged:
 
     def commit(self) -> None:
         """fsync, rename over the target, fsync the folder: the new content is there whole."""
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
+        self.sync()
+        self.place()
+
+    def sync(self) -> None:
+        """The content on disk (fsync), the file closed; not in place yet."""
+        if not self.file.closed:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+
+    def place(self) -> None:
+        """Rename the synced file over the target and fsync the folder."""
+        check_output(self.path)  # made a link or a device while we wrote: still refused
         os.replace(self.tmp, self.path)
         self.committed = True
         fsync_dir(self.path.parent)
+
+
+@contextmanager
+def staged_together(paths: Iterable[Path | str], *, mode: int = 0o600) -> Iterator[list[Staged]]:
+    """:func:`staged` for several files that go out together (a result and its explanation): all
+    are created (so a path that cannot be written is refused before any work), and
+    :func:`commit_together` puts them in place only after every one is written and synced; on any
+    failure before that, none of them is there."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(staged(p, mode=mode)) for p in paths]
+
+
+def commit_together(outs: Iterable[Staged]) -> None:
+    """Sync every staged file, then rename each in place (see :func:`staged_together`)."""
+    outs = list(outs)
+    for out in outs:
+        out.sync()
+    for out in outs:
+        out.place()
 
 
 @contextmanager
@@ -60,8 +120,12 @@ def staged(path: Path | str, *, mode: int = 0o600) -> Iterator[Staged]:
     """A temp file beside ``path`` (exclusive, never through a link, exactly ``mode``) to write
     into; it replaces ``path`` only when the block calls ``commit()``, and is removed otherwise."""
     path = Path(path)
+    check_output(path)
     tmp = _temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    except OSError as exc:  # name the file asked for, not the hidden temp beside it
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     try:
         os.fchmod(fd, mode)  # not narrowed by the umask: the mode asked for is the mode written
         file = os.fdopen(fd, "wb")
@@ -106,8 +170,11 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o600) -> bool:
 
     Returns False (and writes nothing) when ``path`` already exists — another process won.
     """
+    if os.path.lexists(path):
+        check_output(path)
+        return False
     tmp = _temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -49,8 +49,11 @@ def test_it_round_trips(parties: Parties, package: Path, tmp_path: Path) -> None
 
 
 def test_it_refuses_a_wrong_passphrase(parties: Parties, package: Path) -> None:
-    with pytest.raises(WrongRecipientError, match="パスフレーズが違います"):
+    from yakuba.privacy.errors import DecryptionError, WrongRecipientError as _W
+
+    with pytest.raises(DecryptionError, match="パスフレーズが違います") as caught:
         verify_package(package, **_args(parties, passphrase="guess"))
+    assert not isinstance(caught.value, _W) and caught.value.exit_code == 4
 
 
 def test_it_asks_for_a_passphrase_rather_than_a_key(parties: Parties, package: Path) -> None:

@@ -91,8 +91,11 @@ def test_passphrase_mode_through_one_way_streams(parties: Parties) -> None:
     manifest, files = open_package_to_memory(OneWay(out.getvalue(), step=101), **args)
     assert manifest == made and files == {"records.csv": RECORDS}
     args.update(passphrase="wrong")
-    with pytest.raises(WrongRecipientError, match="パスフレーズが違います"):
+    from yakuba.privacy.errors import DecryptionError, WrongRecipientError as _W
+
+    with pytest.raises(DecryptionError, match="パスフレーズが違います") as caught:
         verify_package(OneWay(out.getvalue()), **args)
+    assert not isinstance(caught.value, _W) and caught.value.exit_code == 4
 
 
 def test_a_replayed_stream_is_refused(parties: Parties, raw: bytes) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from yakuba.allocation.model import AGES, Instance
 from yakuba.commandline import EXIT_BUG, EXIT_USAGE, fail, guarded, write_output
+from yakuba.errors import UsageError
+from yakuba.files import commit_together, staged_together
 
 PROG = "yakuba allocate"
 EXIT_STABLE, EXIT_INVALID, EXIT_UNSTABLE = 0, 1, 3
@@ -55,14 +57,26 @@ def _summary(instance: Instance, allocation: list, verdict, seconds: float, meth
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    console = Console(stderr=True, highlight=False)
+    started = time.perf_counter()
+    names = [n for n in (args.out, args.explain) if n is not None]
+    if args.explain is not None and args.explain != "-" and Path(args.explain).absolute() == Path(args.out).absolute():
+        raise UsageError("--out と --explain に同じファイルは指定できません (--out and --explain name the same file)",
+                         where="--explain")
+    with staged_together([n for n in names if n != "-"]) as staged:  # refused here if one cannot be written
+        files = dict(zip([n for n in names if n != "-"], staged))
+        code = _run(args, console, started, files)
+    return code
+
+
+def _run(args: argparse.Namespace, console, started: float, files: dict) -> int:  # type: ignore[no-untyped-def]
+    """`run` with its outputs staged: both written, or (on any failure) neither."""
     from yakuba.allocation.allocate import allocate
     from yakuba.allocation.check import check, describe
     from yakuba.allocation.explain import as_json, explain
     from yakuba.allocation.io import format_result
     from yakuba.allocation.sequential import compare, sequential_allocation
 
-    console = Console(stderr=True, highlight=False)
-    started = time.perf_counter()
     instance = _instance(args)
     with console.status("計算しています…") as status:
         stable = allocate(instance, effort=args.effort, progress=lambda m: status.update(m))
@@ -74,10 +88,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     verdict = check(instance, allocation)
     if not verdict.valid:  # a bug, never bad input: say so plainly
         return fail("内部エラー: 結果が制約を満たしません: " + "; ".join(verdict.problems[:3]), EXIT_BUG, prog=PROG)
-    write_output(format_result(instance, allocation).encode("utf-8"), args.out)
+    outputs = [(args.out, format_result(instance, allocation).encode("utf-8"))]
     if args.explain:
         doc = as_json(explain(instance, allocation))
-        write_output(json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), args.explain)
+        outputs.append((args.explain, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")))
+    for name, data in outputs:
+        if name in files:
+            files[name].file.write(data)
+    commit_together(files.values())
+    for name, data in outputs:
+        if name not in files:
+            write_output(data, "-")
     _summary(instance, allocation, verdict, time.perf_counter() - started, method)
     if args.mode == "sequential":
         diff = compare(instance, stable.allocation, allocation)

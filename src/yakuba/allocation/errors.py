@@ -14,6 +14,8 @@ from yakuba.errors import YakubaError
 
 MAX_PROBLEMS = 200
 """At most this many problems are kept and shown; the rest are only counted."""
+SHOWN_VALUE = 60
+"""A longer value is shown cut to this many characters, with its length."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class Problem:
         if self.column is not None:
             where.append(f"column {self.column}")
         if self.value is not None:
-            where.append(f"value {self.value!r}")
+            shown = self.value if len(self.value) <= SHOWN_VALUE else (
+                f"{self.value[:SHOWN_VALUE]}…({len(self.value)} 文字)")
+            where.append(f"value {shown!r}")
         head = f"{self.file}: {', '.join(where)}" if where else self.file
         return f"{head}: {self.message}"
 

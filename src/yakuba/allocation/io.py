@@ -25,6 +25,7 @@ from .columns import (AGE, CHILD_ID, CHILDREN_FILE, COMBINATIONS_FILE, CURRENT, 
                       FACILITY_NAME, FAMILY, HOUSEHOLD_ID, PAIR_CHILD, PAIR_FACILITY, PATTERN, POINTS, RANK,
                       RESULT_CHILD, RESULT_FACILITY, SEATS, WISH, WISH_POINTS, pair_child, pair_facility,
                       points_column, wish, wish_points)
+from . import tables
 from .errors import InputError, Problems
 from .model import Allocation, Facility, Instance
 from .tables import (MISSING_COLUMN, InMemory, Table, normalize_header, normalize_id, parse_int, read_table,
@@ -146,7 +147,7 @@ def read_instance(children: PathLike, daycares: PathLike, combinations: PathLike
     if combinations is not None:
         paths["combinations"] = Path(combinations)
     problems = Problems()
-    return _instance(lambda key: read_table(paths[key], problems), {k: str(p) for k, p in paths.items()}, problems)
+    return _instance(lambda key: read_table(paths[key], problems, max_rows=tables.MAX_ROWS), {k: str(p) for k, p in paths.items()}, problems)
 
 
 def instance_from_tables(children: Rows, daycares: Rows, combinations: Rows | None = None) -> Instance:
@@ -167,7 +168,7 @@ def read_daycares(path: PathLike | InMemory) -> list[Facility]:
     (encoding, columns, IDs, seat counts)."""
     path = table_source(path)
     problems = Problems()
-    table = read_table(path, problems)
+    table = read_table(path, problems, max_rows=tables.MAX_ROWS)
     entries = facility_entries(table, problems) if table is not None else None
     facilities = check_facilities(entries, path.name, problems) if entries is not None else {}
     problems.raise_if_any([path.name])
@@ -242,7 +243,7 @@ def read_result(path: PathLike, instance: Instance) -> list[str | None]:
     children and unknown facilities (the allocation's validity itself is checked elsewhere)."""
     path = Path(path)
     problems = Problems()
-    t = read_table(path, problems)
+    t = read_table(path, problems, max_rows=tables.MAX_ROWS)
     if t is None or not t.require(problems, (RESULT_CHILD, RESULT_FACILITY)):
         problems.raise_if_any([path.name])
         raise AssertionError  # unreachable

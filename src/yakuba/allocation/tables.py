@@ -29,6 +29,9 @@ __all__ = ["Table", "cell_text", "normalize_header", "normalize_id", "parse_int"
 MISSING_COLUMN = "必須の列がありません (required column is missing)"
 TWICE_COLUMN = "同じ列が2回あります (the column appears twice)"
 
+MAX_DIGITS = 15
+"""The most digits an integer cell may have (seats, ages, points, ranks, the N of 第N希望)."""
+
 _DIGITS_DOT_ZERO = re.compile(r"[0-9]+\.0")
 _INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0+)?")
 
@@ -47,11 +50,19 @@ def normalize_id(text: str) -> str:
 
 
 def parse_int(text: str) -> int | None:
-    """§2.3: an integer (full-width digits accepted, `3.0` read as 3), or None if it is none."""
+    """§2.3: an integer (full-width digits accepted, `3.0` read as 3), or None if it is none.
+
+    A cell of more than :data:`MAX_DIGITS` digits is no integer a round can hold (and Python
+    refuses to read one of thousands of digits): None, so that it is a located problem."""
+    if len(text) > 4 * MAX_DIGITS:
+        return None
     text = unicodedata.normalize("NFKC", text).strip()
     if not _INTEGER.fullmatch(text):
         return None
-    return int(text.split(".", 1)[0])
+    digits = text.split(".", 1)[0]
+    if len(digits.lstrip("+-").lstrip("0")) > MAX_DIGITS:
+        return None
+    return int(digits)
 
 
 def cell_text(value: object) -> str:
@@ -99,8 +110,8 @@ class Table:
         found: dict[int, str] = {}
         for h in self.index:
             m = pattern.fullmatch(h)
-            if m:
-                found[int(m.group(1))] = h
+            if m and (n := parse_int(m.group(1))) is not None:
+                found[n] = h
         return dict(sorted(found.items()))
 
     def require(self, problems: Problems, headers: Iterable[str]) -> bool:
@@ -127,54 +138,129 @@ class Table:
         return {h: cells[i] if i < len(cells) else "" for h, i in self.index.items()}
 
 
-def _decode(data: bytes, name: str, problems: Problems) -> str | None:
-    """UTF-8 (BOM accepted), else Shift_JIS (cp932), both strict; else a located problem."""
-    if data.startswith(b"\xef\xbb\xbf"):
+MAX_ROWS = int(os.environ.get("YAKUBA_TABLE_MAX_ROWS", "100000"))
+"""The most rows (as a spreadsheet counts them, the header included) a round's table may have
+(children, daycares, combinations, a result): far more than any city's round, and what bounds the
+memory it takes (the file is read as a stream, never whole). A longer table is one located
+problem at the first row over the limit."""
+CHUNK = 1 << 20
+MAX_LINE = 16 << 20
+"""The longest line (bytes between two line breaks) a CSV may have."""
+
+Opener = Callable[[], "io.BufferedIOBase"]
+
+
+def _pieces(opener: Opener) -> Iterable[tuple[int, bytes]]:
+    """(offset, bytes) of the file in pieces of about :data:`CHUNK` that end at a line break, so
+    that each decodes on its own (0x0A is never part of a UTF-8 or a Shift_JIS character)."""
+    offset, carry = 0, b""
+    with opener() as f:
+        while block := f.read(CHUNK):
+            carry += block
+            cut = carry.rfind(b"\n") + 1
+            if cut == 0 and len(carry) <= MAX_LINE:
+                continue
+            cut = cut or len(carry)
+            yield offset, carry[:cut]
+            offset, carry = offset + cut, carry[cut:]
+    if carry:
+        yield offset, carry
+
+
+def _first_bad(opener: Opener, encoding: str, skip: int) -> tuple[int, int] | None:
+    """(byte offset, line) of the first byte not valid in ``encoding``, or None; past ``skip`` bytes."""
+    lines = 0
+    for offset, piece in _pieces(opener):
+        head = max(0, skip - offset)
         try:
-            return data[3:].decode("utf-8")
+            (piece[head:] if head else piece).decode(encoding)
         except UnicodeDecodeError as e:
-            at = e.start + 3
-            problems.add(name, data.count(b"\n", 0, at) + 1, None, None,
-                         f"UTF-8 の BOM がありますが、{at} バイト目が UTF-8 として不正です "
-                         f"(the file starts with a UTF-8 byte-order mark, but the byte at offset {at} "
-                         f"is not valid UTF-8)")
-            return None
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        problems.add(name, data.count(b"\n", 0, nul) + 1, None, None,
-                     f"文字コードが UTF-8 でも Shift_JIS でもありません（{nul} バイト目が NUL。UTF-16 "
-                     f"には対応していません） (the file is neither UTF-8 nor Shift_JIS: NUL byte at "
-                     f"offset {nul}; UTF-16 is not supported)")
+            at = head + e.start
+            return offset + at, lines + piece.count(b"\n", 0, at) + 1
+        lines += piece.count(b"\n")
+    return None
+
+
+def _nul(opener: Opener) -> tuple[int, int] | None:
+    lines = 0
+    for offset, piece in _pieces(opener):
+        at = piece.find(b"\x00")
+        if at >= 0:
+            return offset + at, lines + piece.count(b"\n", 0, at) + 1
+        lines += piece.count(b"\n")
+    return None
+
+
+def _encoding(opener: Opener, name: str, problems: Problems) -> str | None:
+    """UTF-8 (BOM accepted), else Shift_JIS (cp932), both strict; else a located problem. The
+    file is read in pieces: it is never held whole."""
+    with opener() as f:
+        bom = f.read(3) == b"\xef\xbb\xbf"
+    if bom:
+        bad = _first_bad(opener, "utf-8", 3)
+        if bad is None:
+            return "utf-8-sig"
+        at, line = bad
+        problems.add(name, line, None, None,
+                     f"UTF-8 の BOM がありますが、{at} バイト目が UTF-8 として不正です "
+                     f"(the file starts with a UTF-8 byte-order mark, but the byte at offset {at} "
+                     f"is not valid UTF-8)")
         return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e8:
-        try:
-            return data.decode("cp932")
-        except UnicodeDecodeError as esj:
-            at = max(e8.start, esj.start)  # the encoding that read further is probably the one meant
-            problems.add(name, data.count(b"\n", 0, at) + 1, None, None,
-                         f"文字コードが UTF-8 でも Shift_JIS でもありません（UTF-8 として {e8.start} "
-                         f"バイト目、Shift_JIS として {esj.start} バイト目が不正です） (the file is neither "
-                         f"UTF-8 nor Shift_JIS: invalid byte at offset {e8.start} as UTF-8, at offset "
-                         f"{esj.start} as Shift_JIS)")
-            return None
+    nul = _nul(opener)
+    if nul is not None:
+        at, line = nul
+        problems.add(name, line, None, None,
+                     f"文字コードが UTF-8 でも Shift_JIS でもありません（{at} バイト目が NUL。UTF-16 "
+                     f"には対応していません） (the file is neither UTF-8 nor Shift_JIS: NUL byte at "
+                     f"offset {at}; UTF-16 is not supported)")
+        return None
+    e8 = _first_bad(opener, "utf-8", 0)
+    if e8 is None:
+        return "utf-8"
+    esj = _first_bad(opener, "cp932", 0)
+    if esj is None:
+        return "cp932"
+    line = e8[1] if e8[0] >= esj[0] else esj[1]  # the encoding that read further is probably the one meant
+    problems.add(name, line, None, None,
+                 f"文字コードが UTF-8 でも Shift_JIS でもありません（UTF-8 として {e8[0]} "
+                 f"バイト目、Shift_JIS として {esj[0]} バイト目が不正です） (the file is neither "
+                 f"UTF-8 nor Shift_JIS: invalid byte at offset {e8[0]} as UTF-8, at offset "
+                 f"{esj[0]} as Shift_JIS)")
+    return None
 
 
-def _csv_records(text: str, name: str, problems: Problems) -> list[tuple[int, list[str]]] | None:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _too_many_rows(name: str, row: int, problems: Problems) -> None:
+    problems.add(name, row, None, None,
+                 f"表の行数が多すぎます（上限 {row - 1} 行） (the table has more than {row - 1} rows)")
+
+
+def _csv_records(opener: Opener, name: str, problems: Problems,
+                 max_rows: int | None) -> list[tuple[int, list[str]]] | None:
+    """The records of a CSV file, read as a stream (at most ``max_rows``)."""
+    encoding = _encoding(opener, name, problems)
+    if encoding is None:
+        return None
     records: list[tuple[int, list[str]]] = []
     row = 0
-    try:
-        for row, cells in enumerate(reader, 1):
-            records.append((row, cells))
-    except csv.Error as e:
-        problems.add(name, row + 1, None, None, f"CSV として読めません（引用符の誤りなど） (malformed CSV): {e}")
-        return None
+    with opener() as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")  # type: ignore[arg-type]
+        reader = csv.reader(text, strict=True)
+        try:
+            for row, cells in enumerate(reader, 1):
+                if max_rows is not None and row > max_rows:
+                    _too_many_rows(name, row, problems)
+                    return None
+                records.append((row, cells))
+        except csv.Error as e:
+            problems.add(name, row + 1, None, None, f"CSV として読めません（引用符の誤りなど） (malformed CSV): {e}")
+            return None
+        finally:
+            text.detach()
     return records
 
 
-def _xlsx_records(data: bytes, name: str, problems: Problems) -> list[tuple[int, list[str]]] | None:
+def _xlsx_records(data: bytes, name: str, problems: Problems,
+                  max_rows: int | None) -> list[tuple[int, list[str]]] | None:
     import openpyxl  # 0.25 s to import: only when an .xlsx is read
 
     try:
@@ -188,8 +274,13 @@ def _xlsx_records(data: bytes, name: str, problems: Problems) -> list[tuple[int,
             return None
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # some writers store a wrong size; read every row there is
-        return [(row, [cell_text(v) for v in values])
-                for row, values in enumerate(ws.iter_rows(min_row=1, values_only=True), 1)]
+        records = []
+        for row, values in enumerate(ws.iter_rows(min_row=1, values_only=True), 1):
+            if max_rows is not None and row > max_rows:
+                _too_many_rows(name, row, problems)
+                return None
+            records.append((row, [cell_text(v) for v in values]))
+        return records
     except Exception as e:  # noqa: BLE001
         problems.add(name, None, None, None, f".xlsx ファイルとして読めません (not a readable .xlsx file): {e}")
         return None
@@ -225,30 +316,35 @@ def table_source(path: str | os.PathLike[str] | InMemory) -> Path | InMemory:
     return path if isinstance(path, InMemory) else Path(path)
 
 
-def read_table(path: Path | InMemory, problems: Problems) -> Table | None:
-    """The table in the file at `path` (CSV or .xlsx), or None with the reason in `problems`."""
+def read_table(path: Path | InMemory, problems: Problems, *, max_rows: int | None = None) -> Table | None:
+    """The table in the file at `path` (CSV or .xlsx), or None with the reason in `problems`;
+    with `max_rows`, a table of more rows is refused at the first row over (a round's tables:
+    :data:`MAX_ROWS`). A CSV is read as a stream, never held whole."""
     name = path.name
     if isinstance(path, InMemory):
-        data = path.data
+        memory = path.data
+        opener: Opener = lambda: io.BytesIO(memory)  # noqa: E731
     else:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            problems.add(name, None, None, None, f"ファイルがありません (file not found): {path}")
+        opener = lambda: open(path, "rb")  # type: ignore[union-attr]  # noqa: E731
+    try:
+        with opener() as f:
+            magic = f.read(8)
+        suffix = path.suffix.lower()
+        if magic[:4] == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
+            with opener() as f:
+                records = _xlsx_records(f.read(), name, problems, max_rows)
+        elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
+            problems.add(name, None, None, None, "古い .xls 形式は読めません。.xlsx か CSV で保存してください "
+                                                 "(the old .xls format is not supported: save as .xlsx or CSV)")
             return None
-        except OSError as e:
-            problems.add(name, None, None, None, f"ファイルを読めません (cannot read the file): {e.strerror or e}")
-            return None
-    suffix = path.suffix.lower()
-    if data[:4] == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
-        records = _xlsx_records(data, name, problems)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
-        problems.add(name, None, None, None, "古い .xls 形式は読めません。.xlsx か CSV で保存してください "
-                                             "(the old .xls format is not supported: save as .xlsx or CSV)")
+        else:
+            records = _csv_records(opener, name, problems, max_rows)
+    except FileNotFoundError:
+        problems.add(name, None, None, None, f"ファイルがありません (file not found): {path}")
         return None
-    else:
-        text = _decode(data, name, problems)
-        records = None if text is None else _csv_records(text, name, problems)
+    except OSError as e:
+        problems.add(name, None, None, None, f"ファイルを読めません (cannot read the file): {e.strerror or e}")
+        return None
     if records is None:
         return None
     return _table(name, records, problems, "ファイルが空です（見出し行がありません） (the file is empty: no header row)")

@@ -7,10 +7,11 @@ package's files go into a folder or stay in memory (``accept(source, dest=None)`
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -128,15 +129,21 @@ class Accepted:
 
 
 def accept(source: package.PackageInput, dest: Path | None = None, *, recipient: str, passphrase: str | None = None,
-           user: Any = None, name: str | None = None, limit: int = package.MEMORY_LIMIT) -> Accepted:
+           user: Any = None, name: str | None = None, limit: int = package.MEMORY_LIMIT,
+           with_receipt: Callable[[bytes], None] | None = None) -> Accepted:
     """Verify the package, then record it as accepted, so it can never be accepted again.
 
     ``source`` is a path, the package's bytes or a binary stream. With ``dest`` the files are
     extracted into that folder (one made here is removed again when the package is refused);
     without it they are kept in memory (``Accepted.files``, at most ``limit`` bytes in all) and
     nothing plaintext reaches the disk.
+
+    ``with_receipt(receipt)`` is called inside the transaction that records the acceptance (the
+    command writes the receipt file there): when it raises, the package is not accepted and the
+    files extracted into ``dest`` are removed again, so that the same package can be opened anew.
     """
     name = package.source_name(source, name)
+    extracted: list[Path] = []
     created = dest is not None and not dest.exists()
     if dest is not None:
         dest.mkdir(parents=True, exist_ok=True)
@@ -148,6 +155,7 @@ def accept(source: package.PackageInput, dest: Path | None = None, *, recipient:
                 manifest, files = package.open_package_to_memory(source, limit=limit, **reading)
             else:
                 manifest = package.open_package(source, dest, **reading)
+                extracted = [dest / top for top in dict.fromkeys(f.path.split("/", 1)[0] for f in manifest.files)]
             receipt = issue_receipt(manifest, accepted_by=getattr(user, "username", "") or f"{recipient} (yakuba)",
                                     signing_key=get_keyring().signing_key())
             try:
@@ -157,7 +165,14 @@ def accept(source: package.PackageInput, dest: Path | None = None, *, recipient:
                 raise ReplayError("このパッケージは既に受領済みです(同時に受領されました)。", where=str(manifest.package_id)) from None
             record("package.accepted", actor=user, target_type="handover.package", target_id=str(manifest.package_id),
                    detail={"sender": manifest.sender, "sequence": manifest.sequence, "files": len(manifest.files)})
+            if with_receipt is not None:
+                with_receipt(receipt)
     except BaseException as exc:
+        for path in extracted:  # verified and moved in by this call, but not accepted: taken back
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         if created and dest is not None and dest.is_dir() and not any(dest.iterdir()):
             dest.rmdir()
         if isinstance(exc, PrivacyError):

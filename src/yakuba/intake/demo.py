@@ -40,6 +40,10 @@ def page_count() -> int:
 
 
 def run(vendor: Any, responsible: Any, operator: Any, city_staff: Any, progress: Callable[[str], None]) -> None:
+    for stuck in Batch.objects.filter(vendor=vendor, status=Batch.Status.READING, job__isnull=True):
+        # a demo killed during its OCR: read on where it stopped (the pages read are kept)
+        progress(f"{stuck.name}: 中断された読み取りを再開します")
+        reading.do_read_batch(stuck, responsible, progress=_every(progress, 10))
     if Batch.objects.filter(vendor=vendor).exists():
         return
     main = page_count()

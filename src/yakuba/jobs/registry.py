@@ -27,3 +27,16 @@ def register(id: str, label: str, roles: set[str]) -> Callable[[Callable[["Job"]
         return fn
 
     return decorate
+
+
+Recovery = Callable[[], int]
+
+#: What the worker does when it starts, after failing the stalled jobs (``Job.fail_stalled``):
+#: each app puts back what a killed process left half-done (a round left 計算中, a batch left
+#: 読み取り中) and returns how many it put back. Registered with :func:`recovery`.
+RECOVERIES: list[Recovery] = []
+
+
+def recovery(fn: Recovery) -> Recovery:
+    RECOVERIES.append(fn)
+    return fn

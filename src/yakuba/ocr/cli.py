@@ -15,8 +15,38 @@ import time
 from pathlib import Path
 
 from yakuba.commandline import EXIT_OK, EXIT_USAGE, fail, guarded, write_output
+from yakuba.errors import UsageError
 
 PROG = "yakuba intake"
+DPI_RANGE = (50, 1200)
+BLANK_SUFFIXES = (".pdf", ".png")
+
+
+def _dpi(value: int) -> int:
+    """``--dpi`` within what a scanner or a printer uses, else one line (exit 2)."""
+    low, high = DPI_RANGE
+    if not low <= value <= high:
+        raise UsageError(f"--dpi は {low}〜{high} にしてください (dpi must be {low}..{high}): {value}", where="--dpi")
+    return value
+
+
+def _today(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--today は実在する日付を YYYY-MM-DD で指定してください (not a date): {text}",
+                         where="--today") from None
+
+
+def _engine(name: str) -> str:
+    from yakuba.ocr.engines import engine_names
+
+    if name not in engine_names():
+        raise UsageError(f"OCR エンジン {name} はありません (unknown engine; known: {', '.join(engine_names())})",
+                         where="--engine")
+    return name
 
 
 @guarded(PROG)
@@ -28,6 +58,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     if args.count < 1:
         return fail("--count は 1 以上にしてください (count must be at least 1)", EXIT_USAGE, prog=PROG)
+    _dpi(args.dpi)
     fonts = args.font or default_fonts()
     for f in fonts:
         if not Path(f).is_file():
@@ -45,15 +76,22 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 @guarded(PROG)
 def cmd_blank_form(args: argparse.Namespace) -> int:
-    from yakuba.ocr.render import blank_pdf, render_blank
+    from yakuba.ocr.render import render_blank
     from yakuba.ocr.template import load_template
 
-    template = load_template(args.template)
+    from yakuba.files import write_atomic
+
     out = Path(args.out)
-    if out.suffix.lower() == ".png":
-        render_blank(template, args.dpi).save(out, dpi=(args.dpi, args.dpi))
+    suffix = out.suffix.lower()
+    if suffix not in BLANK_SUFFIXES:
+        raise UsageError(f"--out は .pdf か .png のファイル名にしてください (write a PDF or a PNG): {out}", where="--out")
+    _dpi(args.dpi)
+    template = load_template(args.template)
+    image = render_blank(template, args.dpi)
+    if suffix == ".png":
+        write_atomic(out, lambda f: image.save(f, "PNG", dpi=(args.dpi, args.dpi)), mode=0o644)
     else:
-        blank_pdf(template, out, args.dpi)
+        write_atomic(out, lambda f: image.save(f, "PDF", resolution=float(args.dpi), title=template.title), mode=0o644)
     print(f"{template.title} の白紙を {out} に書きました (A4, {args.dpi} dpi)")
     return EXIT_OK
 
@@ -64,8 +102,19 @@ def _facility_codes(path: str | None) -> list[str] | None:
 
     if not path:
         return None
+    data = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):  # as the city's other tables: UTF-8, else Shift_JIS
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            bad = exc
+    else:
+        line = data.count(b"\n", 0, bad.start) + 1
+        raise PipelineError(f"{path}: {line} 行目: 文字コードが UTF-8 でも Shift_JIS でもありません "
+                            f"(neither UTF-8 nor Shift_JIS)", where=f"{path}:{line}")
     codes = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         cell = line.split(",")[0].strip()
         if not cell or cell.startswith("#") or not cell.isdigit():
             continue
@@ -81,16 +130,15 @@ def cmd_read(args: argparse.Namespace) -> int:
 
     from yakuba.ocr.pipeline import input_files, read_paths, write_results
 
+    engine, today, facility_codes = _engine(args.engine), _today(args.today), _facility_codes(args.facilities)
     files = input_files(args.inputs)
     if not files:
         return fail("読み取る画像・PDF がありません (no PNG/JPEG/TIFF/PDF in the input)", EXIT_USAGE, prog=PROG)
-    today = dt.date.fromisoformat(args.today) if args.today else None
     started = time.perf_counter()
     out = Path(args.out)
     with Progress(transient=True, disable=not sys.stderr.isatty() or args.quiet) as progress:
         task = progress.add_task("申込書を読み取っています", total=len(files))
-        lines = read_paths(files, engine=args.engine, workers=args.workers,
-                           facility_codes=_facility_codes(args.facilities), today=today,
+        lines = read_paths(files, engine=engine, workers=args.workers, facility_codes=facility_codes, today=today,
                            progress=lambda done, total: progress.update(task, completed=done))
         pages, seconds = write_results(lines, out, started)
     print(f"{pages} ページを読み取りました ({seconds:.1f} 秒, {pages / max(seconds, 1e-9):.2f} ページ/秒); 結果: {out}")

@@ -104,11 +104,16 @@ def decode_image(data: bytes, where: str, max_pixels: int | None = None) -> np.n
 
     Its size is read from the header first: over `max_pixels` (`yakuba.ocr.limits`) it is refused
     with `ScanTooLarge` before a pixel is decoded (a decompression bomb never reaches OpenCV)."""
+    if not data:
+        raise PipelineError(f"{where}: ファイルが空です (0 バイト) (an empty file)", where=where)
     try:
         limits.check_image(data, where, max_pixels)
     except limits.NotAnImage:
-        raise PipelineError(f"{where}: 画像として読めません (not a readable image)") from None
-    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+        raise PipelineError(f"{where}: 画像として読めません (not a readable image)", where=where) from None
+    try:
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    except cv2.error:
+        img = None
     if img is None:
         # TIFF variants / PIL-only formats
         try:
@@ -129,9 +134,12 @@ def _pdf_pages(file_name: str, data: bytes) -> Iterator[tuple[str, np.ndarray]]:
         limits.check_pages(count, file_name)  # counted before any page is rendered
         pages = list(reader.pages)
     except limits.ScanTooLarge as exc:
-        raise PipelineError(str(exc)) from None
+        raise PipelineError(str(exc), where=file_name) from None
     except (PdfReadError, OSError, ValueError) as exc:
-        raise PipelineError(f"{file_name}: PDF として読めません ({exc})") from None
+        raise PipelineError(f"{file_name}: PDF として読めません ({exc})", where=file_name) from None
+    if not pages:
+        raise PipelineError(f"{file_name}: PDF にページがありません (0 ページ) (the PDF has no page)",
+                            where=file_name)
     for n, page in enumerate(pages, 1):
         name = f"{file_name}#{n}"
         try:
@@ -440,6 +448,9 @@ def _read_file(args: tuple[_Job, str]) -> list[dict]:
             out.append(r.to_json())
     except PipelineError as exc:
         out.append({"page": Path(path).name, "fields": {}, "error": str(exc)})
+    except Exception as exc:  # a file the decoders choke on must not cost the batch either
+        out.append({"page": Path(path).name, "fields": {},
+                    "error": f"{Path(path).name}: 読み取れません ({type(exc).__name__}: {exc})"})
     return out
 
 

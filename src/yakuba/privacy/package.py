@@ -77,6 +77,7 @@ from yakuba.privacy._common import (
 )
 from yakuba.privacy._streams import CHUNK, CheckedWriter, ChunkReader, Pipe, Prefixed, blocks
 from yakuba.privacy.errors import (
+    DecryptionError,
     KeyringError,
     PrivacyError,
     ReplayError,
@@ -624,7 +625,7 @@ def _open_identity(
         try:
             secret = pyrage.passphrase.decrypt(sealed, passphrase)
         except Exception:
-            raise WrongRecipientError(
+            raise DecryptionError(  # exit 4: the key at hand (the passphrase) does not open it
                 f"受け渡しパッケージ {name} を開けません: パスフレーズが違います", where=name,
                 detail="wrong passphrase",
             ) from None
@@ -976,6 +977,42 @@ def _top_names(manifest: Manifest) -> list[str]:
     return list(dict.fromkeys(f.path.split("/", 1)[0] for f in manifest.files))
 
 
+STAGING_PREFIX = ".yakuba-incoming-"
+"""The folder inside DEST that ``open_package`` extracts into (``.yakuba-incoming-<pid>-<random>``):
+unverified, never visible under the files' own names, removed when the open ends; one left by a
+process that was killed is removed by the next open into the same DEST."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def remove_abandoned_staging(dest_dir: Path) -> list[str]:
+    """Remove the staging folders in ``dest_dir`` whose process is gone (killed during an open);
+    the names removed. A folder of a process still running (another open) is left alone."""
+    removed = []
+    for entry in dest_dir.iterdir():
+        if not entry.name.startswith(STAGING_PREFIX):
+            continue
+        pid_text = entry.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if pid_text.isdigit() and len(pid_text) < 10 and _alive(int(pid_text)):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry.name)
+    if removed:
+        fsync_dir(dest_dir)
+    return removed
+
+
 def open_package(
     src: PackageInput,
     dest_dir: Path,
@@ -997,7 +1034,8 @@ def open_package(
     dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():
         raise PrivacyError(f"展開先のフォルダ {dest_dir} がありません", where=str(dest_dir))
-    staging = dest_dir / f".yakuba-incoming-{uuid.uuid4().hex}"
+    remove_abandoned_staging(dest_dir)
+    staging = dest_dir / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
 
     def refuse_existing(manifest: Manifest) -> None:
         for top in _top_names(manifest):

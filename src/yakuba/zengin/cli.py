@@ -77,16 +77,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from yakuba.files import write_bytes_atomic
+    from yakuba.files import commit_together, staged_together
     from yakuba.zengin.split import split_by_bank
 
     parts = split_by_bank(read_input(args.file))
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(args.file).stem if args.file != "-" else "zengin"
-    for bank, data in parts.items():
-        target = out / f"{stem}.{bank}.txt"
-        write_bytes_atomic(target, data)
+    targets = [out / f"{stem}.{bank}.txt" for bank in parts]
+    with staged_together(targets) as staged:  # every part, or (a full disk, a kill) none of them
+        for part, data in zip(staged, parts.values()):
+            part.file.write(data)
+        commit_together(staged)
+    for target in targets:
         print(f"{target}")
     return EXIT_OK
 
@@ -94,7 +97,7 @@ def cmd_split(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from yakuba.zengin.split import merge
 
-    write_output(merge(read_input(name) for name in args.files), args.out)
+    write_output(merge((read_input(name) for name in args.files), names=args.files), args.out)
     return EXIT_OK
 
 

@@ -216,7 +216,8 @@ def _scan(read: Callable[[int], bytes]) -> Iterator[tuple]:
                                   field="separator", value=rec[:2])
         else:
             cut = rec.find(CRLF)
-            if cut >= 0:
+            r.need(RECORD_LENGTH + 2)
+            if cut >= 0 and r.buf[r.pos + RECORD_LENGTH:r.pos + RECORD_LENGTH + 2] != CRLF:
                 raise ZenginError(f"record length: {cut} bytes before CRLF, expected {RECORD_LENGTH}",
                                   record=recno, start=1, end=max(cut, 1), field="record", value=rec[:cut])
         if not full:

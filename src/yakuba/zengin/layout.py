@@ -32,10 +32,12 @@ BANK_CHARS = KANA + MARKS + UPPER + DIGITS + b" -"
 """Bank and branch names."""
 TEXT_CHARS = bytes(range(0x20, 0x7F)) + bytes(range(0xA1, 0xE0))
 """Printable JIS 8-bit: 顧客番号 (carried as text, not checked as a number)."""
-FILLER_CHARS = bytes(range(0x00, 0x1A)) + bytes(range(0x1B, 0x80)) + bytes(range(0xA1, 0xE0))
+FILLER_CHARS = (bytes(range(0x00, 0x0A)) + bytes([0x0B, 0x0C]) + bytes(range(0x0E, 0x1A)) + bytes(range(0x1B, 0x80))
+                + bytes(range(0xA1, 0xE0)))
 """Any single-byte JIS 8-bit value, control bytes included: ダミー is not validated, but a byte that
 would start a double-byte (Shift_JIS) character, or is no JIS 8-bit character at all (0x80,
-0xA0, 0xE0–0xFF), is refused; so is 0x1A, the end-of-file mark (a record cut short)."""
+0xA0, 0xE0–0xFF), is refused; so are 0x1A, the end-of-file mark (a record cut short), and CR
+(0x0D) and LF (0x0A), the record separator's bytes (a record broken in two, or two run together)."""
 
 CharSet = Literal["digits", "name", "bank", "text", "filler"]
 SETS: dict[str, bytes] = {"digits": DIGITS, "name": NAME_CHARS, "bank": BANK_CHARS, "text": TEXT_CHARS,

@@ -52,13 +52,42 @@ def split_by_bank(data: bytes) -> dict[str, bytes]:
     return {bank: build(ZenginFile(tuple(batches), f.layout)) for bank, batches in sorted(parts.items())}
 
 
-def merge(parts: Iterable[bytes] | Mapping[str, bytes]) -> bytes:
-    """One file from several (the results of one split, typically; a split's dict is taken as its values)."""
+def _numbered(f: ZenginFile) -> Iterable[tuple[int, Header, Record]]:
+    """(record number in its file, the batch's header, the data record) for every data record."""
+    recno = 0
+    for batch in f.batches:
+        recno += 1
+        for r in batch.records:
+            recno += 1
+            yield recno, batch.header, r
+        recno += 1
+
+
+def _refuse_duplicates(files: list[ZenginFile], names: list[str]) -> None:
+    """A data record (every field the same, in a batch of the same header) in two parts is the
+    same debit twice — the same part given twice, or parts of two splits: refused, located."""
+    seen: dict[tuple[Header, Record], tuple[int, int]] = {}
+    for n, f in enumerate(files):
+        for recno, header, r in _numbered(f):
+            first = seen.setdefault((header, r), (n, recno))
+            if first[0] != n:
+                raise ZenginError(f"the same debit is already in part {first[0] + 1} ({names[first[0]]}), record "
+                                  f"{first[1]}: a part given twice? (part {n + 1}, {names[n]})",
+                                  record=recno, field="merge", value=r.customer_number)
+
+
+def merge(parts: Iterable[bytes] | Mapping[str, bytes], names: Iterable[str] | None = None) -> bytes:
+    """One file from several (the results of one split, typically; a split's dict is taken as its
+    values). A debit found in two parts is refused (a part given twice would debit twice);
+    ``names`` name the parts in that message (default: ``part 1``, ``part 2``, …)."""
     if isinstance(parts, Mapping):  # split_by_bank's dict: its files, in bank order
         parts = parts.values()
     files = [parse(p) for p in parts]
     if not files:
         raise ZenginError("nothing to merge", field="merge")
+    labels = list(names) if names is not None else []
+    labels += [f"part {n + 1}" for n in range(len(labels), len(files))]
+    _refuse_duplicates(files, labels)
     order: list[Header] = []
     records: dict[Header, list[Record]] = {}
     result: dict[Header, bool] = {}
