@@ -125,6 +125,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from yakuba.jobs.registry import RECOVERIES
 
     stalled = Job.fail_stalled()  # jobs left running by a worker that was killed
+    from yakuba.exports.actions.keeping import expire
+
+    expire()  # built exports past their time are erased when the worker starts (and by `yakuba exports expire`)
     if stalled:
         print(f"応答のない処理 {stalled} 件を失敗として記録しました (stalled jobs marked failed)", file=sys.stderr)
     recovered = sum(recover() for recover in RECOVERIES)  # what they left half-done: rounds, batches
@@ -161,6 +164,24 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(result.message(), file=sys.stderr)
     return EXIT_FAIL
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+def cmd_exports_identify(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.exports.identify import identify_file
+
+    print("\n".join(identify_file(Path(args.file)).lines()))
+    return EXIT_OK
+
+
+def cmd_exports_expire(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.exports.actions.keeping import expire
+
+    print(f"保管期限を過ぎた出力 {expire()} 件を消去しました。")
+    return EXIT_OK
 
 
 # --- packages -----------------------------------------------------------------------------------
@@ -353,6 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit = add("audit", "the hash-chained audit log", lambda a: 2)
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     add("verify", "check the chain; exit 1 naming the first broken entry", cmd_audit_verify, audit_sub)
+
+    exp = add("exports", "the one export step: which export a leaked file is; erase expired files", lambda a: 2)
+    exp_sub = exp.add_subparsers(dest="exports_command", metavar="ACTION", required=True)
+    p = add("identify", "name the export a file came from (by SHA-256, else by its watermark)", cmd_exports_identify, exp_sub)
+    p.add_argument("file")
+    add("expire", "erase the built files past YAKUBA_EXPORT_TTL_H that were not downloaded", cmd_exports_expire, exp_sub)
 
     pkg = add("package", "signed, encrypted hand-over packages between organisations", lambda a: 2)
     pkg_sub = pkg.add_subparsers(dest="package_command", metavar="ACTION", required=True)

@@ -42,6 +42,8 @@ EXPECTED: dict[str, object] = {
     "exports:request": STAFF,
     "exports:decide": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
     "exports:download": STAFF,
+    "exports:routine": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
+    "exports:routine_revoke": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
     "handover:list": INSPECTORS | {Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF},
     "jobs:list": ALL,
     "jobs:detail": ALL,

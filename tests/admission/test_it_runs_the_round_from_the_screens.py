@@ -70,9 +70,20 @@ def test_it_runs_the_round_from_the_screens(tmp_path, staff, supervisor, populat
     r = boss.post(reverse("admission:round_approve", args=[rnd.pk]), follow=True)
     assert any("承認しました" in m for m in _messages(r)), _messages(r)
 
-    pdf = client.post(reverse("admission:round_notices", args=[rnd.pk]), {"kind": "waiting"})
+    # The letters and the CSV are bulk: they go through the export step and wait for the 所属長.
+    pdf = _approved_download(client, boss, reverse("admission:round_notices", args=[rnd.pk]), {"kind": "waiting"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    csv = client.post(reverse("admission:round_csv", args=[rnd.pk]))
-    assert csv.content.decode("utf-8-sig").count("\r\n") == 61
+    csv = _approved_download(client, boss, reverse("admission:round_csv", args=[rnd.pk]), {})
+    assert csv.content.decode("utf-8-sig").count("\r\n") == 62  # the watermark line, the header, 60 rows
     r = client.post(reverse("admission:round_second", args=[rnd.pk]), follow=True)
     assert Round.objects.filter(number=2, previous=rnd).exists()
+
+
+def _approved_download(client: Client, boss: Client, url: str, data: dict):  # type: ignore[no-untyped-def]
+    from yakuba.exports.models import Export
+
+    r = client.post(url, {**data, "reason": "基幹系への登録"})
+    assert r.status_code == 302 and r["Location"] == reverse("exports:list")
+    export = Export.objects.filter(status=Export.Status.PENDING).latest("pk")
+    boss.post(reverse("exports:decide", args=[export.pk]), {"decision": "approve"})
+    return client.post(reverse("exports:download", args=[export.pk]))

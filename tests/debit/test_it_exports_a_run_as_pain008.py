@@ -23,7 +23,7 @@ def test_it_exports_every_debit_of_the_run_for_the_supervisor() -> None:
     client = Client()
     client.force_login(supervisor)
     assert "pain.008" in client.get(reverse("debit:run", args=[run.pk])).content.decode()
-    response = client.post(reverse("debit:run_pain008", args=[run.pk]))
+    response = client.post(reverse("debit:run_pain008", args=[run.pk]), follow=True)  # through the export step
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     root = ET.fromstring(response.content)
     ns = {"p": PAIN}

@@ -28,7 +28,7 @@ def test_a_decision_that_is_neither_approve_nor_reject_changes_nothing(settings)
     settings.YAKUBA_BULK_EXPORT_ROWS = 1
     vendor = factories.org("vendor-entry")
     factories.application(vendor)
-    _login(factories.user(Role.VENDOR_RESPONSIBLE)).post("/exports/request/", {"kind": "intake.applications"})
+    _login(factories.user(Role.VENDOR_RESPONSIBLE)).post("/exports/request/", {"kind": "intake.applications", "reason": "確認"})
     export = Export.objects.get()
     assert export.status == Export.Status.PENDING
     r = _login(factories.user(Role.VENDOR_RESPONSIBLE, username="resp-2")).post(

@@ -50,7 +50,7 @@ def test_no_operator_response_contains_a_demo_applicants_name_or_address() -> No
             urls.append("/" + route.pattern)
     assert "/intake/" in urls and "/intake/verify/" in urls and len(urls) > 100
     # Exports too: the operator's CSV, once approved by the responsible person.
-    client.post("/exports/request/", {"kind": "intake.applications"})
+    client.post("/exports/request/", {"kind": "intake.applications", "reason": "市への報告"})  # bulk: a reason
     from yakuba.exports.models import Export
 
     export = Export.objects.get(requested_by=operator)

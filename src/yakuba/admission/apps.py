@@ -7,4 +7,4 @@ class AdmissionConfig(AppConfig):
     verbose_name = "保育所等の利用調整"
 
     def ready(self) -> None:
-        from yakuba.admission import jobs  # noqa: F401
+        from yakuba.admission import exporters, jobs  # noqa: F401

@@ -7,4 +7,4 @@ class DebitConfig(AppConfig):
     verbose_name = "上下水道料金の口座振替"
 
     def ready(self) -> None:
-        from yakuba.debit import jobs  # noqa: F401
+        from yakuba.debit import exporters, jobs  # noqa: F401

@@ -33,7 +33,8 @@ from yakuba.debit.models import (
     NewFormRequest,
 )
 from yakuba.debit.relay import relay_client
-from yakuba.web import cleaned, file_response, user_errors
+from yakuba.exports.views import requested
+from yakuba.web import cleaned, user_errors
 
 WATER = dict(departments=(ORGANISATION,))
 ROLES = (Role.CITY_STAFF, Role.CITY_SUPERVISOR)
@@ -131,9 +132,8 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @user_errors("debit:run")
 def run_pain008(request: HttpRequest, pk: int) -> HttpResponse:
     """The run as ISO 20022 pain.008: an export of every debtor's account, so the supervisor only."""
-    run = get_object_or_404(DebitRun, pk=pk)
-    data = pain008.do_export_pain008(run, request.user, request=request)
-    return file_response(data, "application/xml", pain008.filename(run))
+    pain008.check_export_pain008(run := get_object_or_404(DebitRun, pk=pk))
+    return requested(request, "debit.pain008", {"run": run.pk})
 
 
 # --- customers ------------------------------------------------------------------------------------
@@ -192,17 +192,18 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @allow(*ROLES, **WATER)
 @user_errors("debit:notices")
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_object_or_404(FailureNotice.objects.select_related("item__bill__customer", "item__run"), pk=pk)
-    data = notices.do_notice_pdf(notice, request.user, request=request)
-    return file_response(data, "application/pdf", f"notice-{notice.pk}.pdf", inline=True)
+    """One letter (at the counter): through the export step, not bulk, so straight to the file."""
+    notices.check_notice_pdf(notice := get_object_or_404(FailureNotice, pk=pk))
+    return requested(request, "debit.notice", {"notice": notice.pk})
 
 
 @allow(*ROLES, **WATER)
 @require_POST
 @user_errors("debit:notices")
 def notices_print(request: HttpRequest) -> HttpResponse:
-    data = notices.do_print_notices(notices.notices_to_print(), request.user, request=request)
-    return file_response(data, "application/pdf", "notices.pdf")
+    """The print run leaves through the export step (bulk: it waits, unless pre-approved as routine)."""
+    letters = notices.check_print_notices(notices.notices_to_print())
+    return requested(request, "debit.notices", {"ids": [n.pk for n in letters]})
 
 
 @allow(*ROLES, menu=_("依頼書の再提出"), section=SECTION, order=330, **WATER)

@@ -1,11 +1,30 @@
-"""Exporters: each kind of file that may leave yakuba, who may ask for it, and how it is made."""
+"""Exporters: each kind of file that may leave yakuba, who may ask for it, and how it is made.
+
+An app registers one ``Exporter`` per kind of file (in its ``exporters.py``, imported by its
+``AppConfig.ready``). The export step (``exports.actions``) asks it, at request time:
+
+- ``count(user, params)`` — how many persons the file names (cheap; decides whether it is bulk);
+- ``build(user, params)`` — the file's bytes, made once (the step then watermarks them, keeps them
+  encrypted in the vault and delivers exactly those bytes once);
+- ``fields`` — the declared fields the file writes, as ``(model, field)``: their declarations give
+  the categories (only those the user may see) and the purposes shown to the approver.
+
+``params`` is plain JSON (ids, a kind of letter); ``param_object`` reads one object from it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from django.db import models
+from django.utils.translation import gettext
+
+from yakuba.audit.reveal import visible_fields
+from yakuba.exports.errors import ExportRefused
+from yakuba.personal import declaration_for
+
+__all__ = ["EXPORTERS", "Exporter", "param_object", "register"]
 
 
 @dataclass(frozen=True)
@@ -13,10 +32,36 @@ class Exporter:
     id: str
     label: str
     roles: frozenset[str]
-    model: type[models.Model]
-    fields: Sequence[str]
-    rows: Callable[[Any, dict], Iterable[models.Model]]
-    """`rows(user, params)` → the records this user may export."""
+    fields: Sequence[tuple[type[models.Model], str]]
+    """The declared fields the file writes (model, field name)."""
+    count: Callable[[Any, dict], int]
+    """`count(user, params)` → the persons the file names."""
+    build: Callable[[Any, dict], bytes]
+    """`build(user, params)` → the file, before its watermark."""
+    format: str
+    """"csv", "pdf" or "xml": how the watermark goes in (`exports.watermark`)."""
+    stem: Callable[[dict], str]
+    """`stem(params)` → the file name without the export id and the extension."""
+    departments: frozenset[str] = frozenset()
+    """Organisation codes whose members may ask (empty: any organisation)."""
+    dropped: Callable[[dict], None] | None = None
+    """Called when a built file is rejected or expires undelivered (e.g. letters back to unprinted)."""
+
+    @property
+    def content_type(self) -> str:
+        return {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "xml": "application/xml"}[self.format]
+
+    def categories(self, user: Any) -> list[str]:
+        """The declared categories of the fields this user's file holds (masked fields hold none)."""
+        out: set[str] = set()
+        for model, name in self.fields:
+            if visible_fields(user, model, [name]) and (decl := declaration_for(model, name)):
+                out.add(decl.category.value)
+        return sorted(out)
+
+    def purposes(self) -> list[str]:
+        """The purposes (利用目的) the declarations of its fields give."""
+        return sorted({d.purpose for model, name in self.fields if (d := declaration_for(model, name))})
 
 
 EXPORTERS: dict[str, Exporter] = {}
@@ -25,3 +70,11 @@ EXPORTERS: dict[str, Exporter] = {}
 def register(exporter: Exporter) -> Exporter:
     EXPORTERS[exporter.id] = exporter
     return exporter
+
+
+def param_object(model: type[models.Model], params: dict, key: str, queryset: Any = None) -> Any:
+    """The object whose id is `params[key]`; ExportRefused when there is none."""
+    try:
+        return (queryset if queryset is not None else model.objects).get(pk=int(params[key]))
+    except (KeyError, TypeError, ValueError, model.DoesNotExist):
+        raise ExportRefused(gettext("出力の対象が見つかりません。")) from None

@@ -216,6 +216,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- yakuba ---------------------------------------------------------------------------------
 # A supervisor must approve an export of declared personal data with at least this many rows.
 YAKUBA_BULK_EXPORT_ROWS = int(os.environ.get("YAKUBA_BULK_EXPORT_ROWS", "10"))
+# A built export waits this long in the vault for its download, then is erased (yakuba exports expire).
+YAKUBA_EXPORT_TTL_H = int(os.environ.get("YAKUBA_EXPORT_TTL_H", "24"))
+# Kinds of export a supervisor may pre-approve for a period (comma-separated, e.g. debit.notices).
+YAKUBA_ROUTINE_EXPORTS = [k.strip() for k in os.environ.get("YAKUBA_ROUTINE_EXPORTS", "").split(",") if k.strip()]
 YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
 # Uploads stay in memory, never a plaintext temporary file (yakuba.uploads); at most this much a request.

@@ -39,6 +39,7 @@ class StoredObject(models.Model):
         PACKAGE = "package", "受け渡しパッケージ"
         ZENGIN = "zengin", "全銀ファイル(口座振替)"
         NOTICE = "notice", "通知書(PDF)"
+        EXPORT = "export", "出力ファイル(承認・ダウンロード待ち)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("種類", max_length=20, choices=Kind.choices)

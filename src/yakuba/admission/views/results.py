@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
-from yakuba.admission.actions.notices import do_print_notices, do_record_response
+from yakuba.admission.actions.notices import do_record_response
 from yakuba.admission.forms import ResponseForm
 from yakuba.admission.models import Result
 from yakuba.admission.views.common import KODOMO, ROLES
 from yakuba.audit.reveal import reveal
-from yakuba.web import cleaned, file_response, user_errors
+from yakuba.exports.views import requested
+from yakuba.web import cleaned, user_errors
 
 
 @allow(*ROLES, **KODOMO)
@@ -29,9 +30,8 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(*ROLES, **KODOMO)
 @user_errors("admission:child")
 def child_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    result = get_object_or_404(Result.objects.select_related("round", "application"), pk=pk)
-    return file_response(do_print_notices([result], request.user, request=request), "application/pdf",
-                         f"notice-{result.pk}.pdf", inline=True)
+    """One child's letter at the counter: through the export step, not bulk, so straight to the file."""
+    return requested(request, "admission.notice", {"result": get_object_or_404(Result, pk=pk).pk})
 
 
 @allow(*ROLES, **KODOMO)

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
 from yakuba.admission.actions.computing import do_what_if
-from yakuba.admission.actions.notices import do_export_results, do_print_notices, results_for_print
 from yakuba.admission.actions.rounds import (do_approve, do_create_round, do_create_second_round, do_start_compute,
                                              overview, read_facilities)
 from yakuba.admission.forms import FacilitiesForm, NoticesForm, WhatIfForm
 from yakuba.admission.models import Application, Delivery, Result, Round
 from yakuba.admission.views.common import KODOMO, ROLES, SECTION, in_memory
-from yakuba.web import cleaned, file_response, user_errors
+from yakuba.exports.views import requested
+from yakuba.web import cleaned, user_errors
 
 CHILD_LINKS = 500
 """Links to children on the results page; the rest through the applications list."""
@@ -134,17 +134,14 @@ def round_second(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @user_errors("admission:round")
 def round_notices(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letters in batch leave through the export step (bulk: they wait for the 所属長)."""
     rnd = get_object_or_404(Round, pk=pk)
-    kind = cleaned(NoticesForm, request)["kind"]
-    results = results_for_print(rnd, waiting=NoticesForm.KINDS[kind])
-    return file_response(do_print_notices(results, request.user, request=request), "application/pdf",
-                         f"notices-{rnd.pk}-{kind or 'all'}.pdf")
+    return requested(request, "admission.notices", {"round": rnd.pk, "kind": cleaned(NoticesForm, request)["kind"]})
 
 
 @allow(*ROLES, **KODOMO)
 @require_POST
 @user_errors("admission:round")
 def round_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = get_object_or_404(Round, pk=pk)
-    return file_response(do_export_results(rnd, request.user, request=request), "text/csv; charset=utf-8",
-                         f"admission-results-{rnd.pk}.csv")
+    """The results CSV leaves through the export step."""
+    return requested(request, "admission.results", {"round": get_object_or_404(Round, pk=pk).pk})

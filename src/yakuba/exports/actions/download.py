@@ -1,11 +1,9 @@
-"""The one download of an approved export: made once, for the requester, watermarked; the audit
-entry names every record in the file."""
+"""The one download of an approved export: exactly the bytes built at the request (their SHA-256
+checked against the recorded one), for the requester, once; then the vault copy is erased."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from yakuba.audit.log import record
-from yakuba.audit.reveal import reveal_rows
+from yakuba.exports.actions.keeping import drop, erase_stored
 from yakuba.exports.errors import ExportRefused
 from yakuba.exports.models import Export
-from yakuba.exports.registry import EXPORTERS
+from yakuba.vault import service as vault
 
 __all__ = ["ExportFile", "check_download", "do_download"]
 
@@ -31,35 +29,41 @@ class ExportFile:
 
 
 def check_download(user: Any, export: Export) -> None:
-    """Only the requester, only once, only when approved."""
+    """Only the requester, only once, only when approved and not past its time."""
     if export.requested_by_id != user.pk:
         raise ExportRefused(gettext("出力できるのは申請者本人だけです。"))
     if export.status == Export.Status.DOWNLOADED:
         raise ExportRefused(gettext("この出力は既にダウンロード済みです。もう一度必要な場合は改めて申請してください。"))
+    if export.status == Export.Status.EXPIRED or (export.expires_at and export.expires_at <= timezone.now()):
+        raise ExportRefused(gettext("この出力は保管期限を過ぎたため消去されました。改めて申請してください。"))
     if export.status != Export.Status.APPROVED:
         raise ExportRefused(gettext("この出力はまだ承認されていません。"))
+    if export.stored is None or export.stored.erased:
+        raise ExportRefused(gettext("この出力のファイルは消去されています。改めて申請してください。"))
+
+
+def _expire_now(export: Export) -> None:
+    with transaction.atomic():
+        export.status = Export.Status.EXPIRED
+        export.save(update_fields=["status"])
+        drop(export, export.requested_by, summary=f"保管期限を過ぎた出力 {export.pk}")
+        record("export.expired", target=export, categories=export.categories, detail={"rows": export.row_count})
 
 
 def do_download(user: Any, export: Export) -> ExportFile:
-    """Make the file, once, for the requester; the audit entry names every record in it."""
+    """The stored file, once, for the requester; audited with its SHA-256; the vault copy erased."""
+    export = Export.objects.select_related("stored").get(pk=export.pk)
+    if export.status == Export.Status.APPROVED and export.expires_at and export.expires_at <= timezone.now():
+        _expire_now(export)
     with transaction.atomic():
-        export = Export.objects.select_for_update().get(pk=export.pk)
+        export = Export.objects.select_for_update().select_related("stored").get(pk=export.pk)
         check_download(user, export)
-        exporter = EXPORTERS[export.kind]
-        now = timezone.localtime()
-        watermark = f"出力者 {user.username} / 出力日時 {now:%Y-%m-%d %H:%M:%S} / 出力番号 {export.pk}"
-        rows = reveal_rows(None, exporter.rows(user, export.params), exporter.fields, user=user,
-                           action="export.downloaded", target_type=exporter.model._meta.label_lower)
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow([str(exporter.model._meta.get_field(f).verbose_name) for f in exporter.fields])
-        for row in rows:
-            writer.writerow(["" if row[f] is None else row[f] for f in exporter.fields])
-        content = buf.getvalue().encode("utf-8")
-        filename = f"{export.kind}-{export.pk}-{user.username}-{now:%Y%m%d%H%M%S}.csv"
+        content = vault.read_bytes(export.stored, user=user)
+        if hashlib.sha256(content).hexdigest() != export.sha256:
+            raise ExportRefused(gettext("保管中のファイルが申請時のものと一致しません。出力を中止しました。"))
         export.status, export.downloaded_at = Export.Status.DOWNLOADED, timezone.now()
-        export.filename, export.sha256 = filename, hashlib.sha256(content).hexdigest()
-        export.save(update_fields=["status", "downloaded_at", "filename", "sha256"])
+        export.save(update_fields=["status", "downloaded_at"])
         record("export.file", actor=user, target=export, categories=export.categories,
-               detail={"sha256": export.sha256, "rows": len(rows)})
-    return ExportFile(filename, content, "text/csv; charset=utf-8", watermark)
+               detail={"sha256": export.sha256, "rows": export.row_count, "routine": export.routine_id})
+        erase_stored(export, user, summary=f"ダウンロード済みの出力 {export.pk}")
+    return ExportFile(export.filename, content, export.content_type, export.watermark)

@@ -1,0 +1,142 @@
+"""The watermark of an exported file: which export it is, who asked and when, in the file itself.
+
+- PDF: a small line in the bottom margin of every page, and the document's metadata
+  (``/YakubaExport`` = the export id, ``/Keywords`` = the line);
+- CSV: a first line ``#yakuba-export id=… user=… at=…`` (after the BOM, when there is one) that an
+  importer skips, and the export id in the file name (``…-export<id>.csv``);
+- XML: the same line as a comment after the XML declaration.
+
+``find`` reads the export id back from a file (for ``yakuba exports identify``). Plain Python
+(pypdf), no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+__all__ = ["PREFIX", "Mark", "find", "stamp"]
+
+PREFIX = "yakuba-export"
+_LINE = re.compile(rb"yakuba-export id=(\d+)")
+_NAME = re.compile(r"-export(\d+)\.[A-Za-z0-9]+$")
+_BOM = "\ufeff".encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Mark:
+    export_id: int
+    user: str
+    at: dt.datetime
+
+    @property
+    def line(self) -> str:
+        """ASCII only (a PDF's standard font, any importer): a user name outside ASCII is escaped."""
+        user = self.user.encode("ascii", "backslashreplace").decode("ascii").replace(" ", "_")
+        return f"{PREFIX} id={self.export_id} user={user} at={self.at.isoformat(timespec='seconds')}"
+
+
+def stamp(content: bytes, fmt: str, mark: Mark) -> bytes:
+    """`content` with `mark` in it, as the format allows."""
+    if fmt == "csv":
+        body = content[len(_BOM):] if content.startswith(_BOM) else content
+        head = _BOM if content.startswith(_BOM) else b""
+        return head + f"#{mark.line}\r\n".encode("ascii") + body
+    if fmt == "xml":
+        comment = f"<!-- {mark.line} -->".encode("ascii")
+        if content.startswith(b"<?xml"):
+            end = content.index(b"?>") + 2
+            return content[:end] + b"\n" + comment + content[end:]
+        return comment + b"\n" + content
+    if fmt == "pdf":
+        return _stamp_pdf(content, mark)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _text_stream(line: str, width: float) -> bytes:
+    text = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return f"q 0.35 g BT /YakubaMark 6 Tf 1 0 0 1 {min(36.0, width / 20):.1f} 14 Tm ({text}) Tj ET Q".encode("ascii")
+
+
+def _stamp_pdf(content: bytes, mark: Mark) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    reader = PdfReader(io.BytesIO(content))
+    writer = PdfWriter(clone_from=reader)
+    font = writer._add_object(DictionaryObject({  # noqa: SLF001 - pypdf's way to add an indirect object
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }))
+    stamps: dict[float, object] = {}
+    for page in writer.pages:
+        width = float(page.mediabox.width)
+        if width not in stamps:
+            stream = DecodedStreamObject()
+            stream.set_data(_text_stream(mark.line, width))
+            stamps[width] = writer._add_object(stream)  # noqa: SLF001
+        _add_font(page, font)
+        # the page's own content is wrapped in q … Q so its transformations do not move the line
+        before = DecodedStreamObject()
+        before.set_data(b"q\n")
+        after = DecodedStreamObject()
+        after.set_data(b"\nQ\n")
+        contents = page.get("/Contents")
+        body = contents.get_object() if contents is not None else None
+        parts = list(body) if isinstance(body, ArrayObject) else ([contents] if contents is not None else [])
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *parts, writer._add_object(after), stamps[width]])  # noqa: SLF001
+    writer.add_metadata({**(reader.metadata or {}), "/YakubaExport": str(mark.export_id), "/Keywords": mark.line})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _add_font(page: object, font: object) -> None:
+    from pypdf.generic import DictionaryObject, NameObject
+
+    resources = page.get("/Resources")  # type: ignore[attr-defined]
+    if resources is None:
+        resources = DictionaryObject()
+        page[NameObject("/Resources")] = resources  # type: ignore[index]
+    resources = resources.get_object()
+    fonts = resources.get("/Font")
+    if fonts is None:
+        fonts = DictionaryObject()
+        resources[NameObject("/Font")] = fonts
+    fonts.get_object()[NameObject("/YakubaMark")] = font
+
+
+def find(content: bytes, filename: str = "") -> int | None:
+    """The export id a file's watermark names (PDF metadata or page text, the CSV/XML line, the
+    file name), or None."""
+    if content.startswith(b"%PDF"):
+        found = _find_pdf(content)
+        if found is not None:
+            return found
+    head = _LINE.search(content[:4096])
+    if head:
+        return int(head.group(1))
+    name = _NAME.search(filename or "")
+    return int(name.group(1)) if name else None
+
+
+def _find_pdf(content: bytes) -> int | None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        meta = reader.metadata or {}
+        value = str(meta.get("/YakubaExport", "")).strip()
+        if value.isdigit():
+            return int(value)
+        for page in reader.pages[:50]:
+            m = _LINE.search((page.extract_text() or "").encode("utf-8", "replace"))
+            if m:
+                return int(m.group(1))
+    except (PyPdfError, ValueError, KeyError, OSError):
+        return None
+    return None
