@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest, HttpResponse
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from yakuba.accounts.models import Organisation, RoleGrant, User
 from yakuba.audit.log import record
@@ -56,7 +57,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 
 # The second factor's devices hold the TOTP secrets: never on an admin screen (enrolled on
-# accounts:devices, shown once). Login attempts (django-axes) are off the admin: AXES_ENABLE_ADMIN.
-for _model in (TOTPDevice,):
+# accounts:devices, shown once); the background tasks' results hold their arguments and return
+# values (ids, file names). Login attempts (django-axes) are off the admin: AXES_ENABLE_ADMIN.
+for _model in (TOTPDevice, DBTaskResult):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
