@@ -30,6 +30,31 @@ def _isolated_keys(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     forget()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_for_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` of a role that needs the second factor (TOTP) also verifies it in
+    the session, as the code page would: tests keep logging in with one line."""
+    from django.test import Client
+
+    inner = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        inner(self, user, backend)
+        from yakuba.accounts.sensitive import needs_factor
+
+        if needs_factor(getattr(user, "role", "")):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() \
+                or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def temporary_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The temporary files and folders created while the test runs (every tempfile function goes

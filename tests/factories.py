@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from yakuba.accounts.grants import without_second_person
 from yakuba.accounts.models import Organisation, User
 from yakuba.accounts.roles import Role
 
@@ -37,7 +38,8 @@ def user(role: str, username: str | None = None, org_code: str | None = "default
     u = User(username=username or f"t-{role}", role=role, organisation=org(code) if code else None)
     u.is_staff = u.is_superuser = role == Role.ADMIN
     u.set_password(PASSWORD)
-    u.save()
+    with without_second_person("test fixture"):  # a role grant would otherwise wait (accounts.grants)
+        u.save()
     return u
 
 

@@ -302,6 +302,19 @@ def cmd_privacy_public_key(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_key_operation(action: str) -> None:
+    """A key operation is an audit entry when the database is reachable (the keys work without it)."""
+    try:
+        _django()
+        from yakuba.audit.log import record
+
+        record(action, detail={"via": "command"})
+    except Exception as exc:  # noqa: BLE001 - only a database that is not there is let pass
+        if _environment_problem(exc) is None:
+            raise
+        print("監査ログに記録できませんでした(データベースに接続できません)。", file=sys.stderr)
+
+
 def cmd_privacy_backup_key(args: argparse.Namespace) -> int:
     _django()
     from yakuba.keyring import get_keyring
@@ -310,6 +323,7 @@ def cmd_privacy_backup_key(args: argparse.Namespace) -> int:
     if not passphrase:
         return fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", EXIT_USAGE)
     get_keyring().backup(Path(args.out), passphrase)
+    _audit_key_operation("key.backed_up")
     print(f"鍵を {args.out} にバックアップしました。パスフレーズとは別々に保管してください。")
     return EXIT_OK
 
@@ -322,6 +336,7 @@ def cmd_privacy_restore_key(args: argparse.Namespace) -> int:
     if not passphrase:
         return fail("パスフレーズを --passphrase-env, --passphrase-file または --ask-passphrase で指定してください。", EXIT_USAGE)
     Keyring.restore(Path(args.file), keys_dir(), passphrase, force=args.force)
+    _audit_key_operation("key.restored")
     print(f"鍵を {keys_dir()} に復元しました。")
     return EXIT_OK
 
@@ -332,7 +347,7 @@ def cmd_privacy_rotate_key(args: argparse.Namespace) -> int:
     from yakuba.vault.service import rewrap_all
 
     result = get_keyring().rotate(rewrap_all)
-    forget()
+    forget()  # the rotation records its own entry (key.rotated)
     print(f"マスター鍵を更新しました: {result}")
     return EXIT_OK
 

@@ -14,7 +14,10 @@ from typing import Callable
 from django.conf import settings
 from django.db import transaction
 
+from yakuba.accounts.actions.factor import device_of, do_enroll, secret_of
+from yakuba.accounts.grants import without_second_person
 from yakuba.accounts.models import Organisation, User
+from yakuba.accounts.sensitive import needs_factor
 from yakuba.accounts.roles import Role
 from yakuba.files import write_bytes_atomic
 
@@ -79,15 +82,24 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
             if password is None or not user.check_password(password):
                 password = "demo-" + secrets.token_urlsafe(9)
                 user.set_password(password)
-            user.save()
+            with without_second_person("demo city"):  # the demo's logins need no second person
+                user.save()
             logins.append({"role": str(role), "organisation": orgs[org_code].name if org_code else "",
-                           "username": username, "password": password})
+                           "username": username, "password": password, "totp_secret": _totp_secret(user)})
     _write_private(_logins_path(), json.dumps(logins, ensure_ascii=False, indent=2))
 
     _applications(orgs["vendor-entry"], progress)
     _water_debit(progress)
     _admission(progress)
     return logins
+
+
+def _totp_secret(user: User) -> str | None:
+    """The second factor of a role that needs one: a confirmed TOTP device, kept across reruns."""
+    if not needs_factor(user.role):
+        return None
+    device = device_of(user)
+    return secret_of(device) if device is not None else do_enroll(user, name="demo")[1]
 
 
 def _water_debit(progress: Callable[[str], None]) -> None:
@@ -116,4 +128,5 @@ def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None
 def print_logins(logins: list[dict]) -> None:
     print("デモのログイン (demo logins):")
     for x in logins:
-        print(f"  {x['role']:<20} {x['username']:<12} {x['password']:<20} {x['organisation']}")
+        totp = f"TOTP {x['totp_secret']}" if x.get("totp_secret") else ""
+        print(f"  {x['role']:<20} {x['username']:<12} {x['password']:<20} {totp:<38} {x['organisation']}")

@@ -79,10 +79,50 @@ def page(browser: "Browser", live_server, transactional_db) -> Iterator["Page"]:
         context.close()
 
 
-def log_in(page: "Page", username: str, password: str) -> None:
-    """Log in through the real form, keyboard only: the username field has autofocus."""
+def _device(username: str):  # type: ignore[no-untyped-def]
+    """The user's TOTP device, made (confirmed) when its role needs one and it has none yet."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from yakuba.accounts.models import User
+    from yakuba.accounts.sensitive import needs_factor
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    if device is None and needs_factor(user.role):
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return device
+
+
+def current_code(username: str, totp_secret: str | None = None) -> str:
+    """The code an authenticator app shows now for this user's TOTP device (the test database's;
+    created if the user has none), or for `totp_secret` (base32, as `--logins-json` gives it).
+    A code already used is refused (django-otp), so this is the first time step not used yet."""
+    import time
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    device = _device(username)
+    assert device is not None, f"{username} has no TOTP device"
+    key = b32decode(totp_secret) if totp_secret else device.bin_key
+    totp = TOTP(key, device.step, device.t0, device.digits, device.drift)
+    while True:
+        now = totp.t()
+        for t in range(now - device.tolerance, now + device.tolerance + 1):
+            if t > device.last_t:
+                totp.drift = device.drift + (t - now)
+                return f"{totp.token():0{device.digits}d}"
+        time.sleep(1)  # every step of the window used already: wait for the next one
+
+
+def log_in(page: "Page", username: str, password: str, totp_secret: str | None = None) -> None:
+    """Log in through the real form, keyboard only: the username field has autofocus. A role that
+    needs the second factor then gets the code page: the current code is typed there too."""
     from playwright.sync_api import expect
 
+    _device(username)  # the test's users get theirs as the demo's do
     page.goto("/login/")
     username_field = page.get_by_label("ユーザー名")
     expect(username_field).to_be_focused()
@@ -92,3 +132,8 @@ def log_in(page: "Page", username: str, password: str) -> None:
     page.keyboard.type(password)
     with page.expect_navigation():  # the POST and its redirect, before the caller goes on
         page.keyboard.press("Enter")
+    if "/login/code/" in page.url:
+        expect(page.get_by_label("確認コード")).to_be_focused()
+        page.keyboard.type(current_code(username, totp_secret))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")

@@ -22,8 +22,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import gettext
+
+from yakuba.accounts.acting import done, serving
+from yakuba.accounts.actions.factor import needs_verification
 
 logger = logging.getLogger("yakuba.access")
 
@@ -42,6 +45,8 @@ class Rule:
     section: str | None = None
     order: int = 100
     departments: frozenset[str] = field(default_factory=frozenset)
+    #: usable before the second factor is given (the code page itself, logout)
+    before_factor: bool = False
 
     def admits(self, user: Any) -> bool:
         if self.public:
@@ -65,12 +70,13 @@ def allow(
     section: str | None = None,
     order: int = 100,
     departments: Iterable[str] = (),
+    before_factor: bool = False,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Declare the roles (and optionally the departments) that may use a view."""
     if not roles:
         raise ValueError("allow() needs at least one role; use @public for a public view")
     rule = Rule(frozenset(str(r) for r in roles), menu=menu, section=section, order=order,
-                departments=frozenset(departments))
+                departments=frozenset(departments), before_factor=before_factor)
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         setattr(view, ATTRIBUTE, rule)
@@ -123,7 +129,11 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        token = serving(request)  # the model's hooks audit who changed a user (yakuba.accounts.grants)
+        try:
+            return self.get_response(request)
+        finally:
+            done(token)
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any) -> HttpResponse | None:
         rule = rule_of(view_func)
@@ -135,6 +145,9 @@ class AccessMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not rule.before_factor and needs_verification(user):
+            # signed in with the password only: every page waits for the second factor's code
+            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:factor"))
         if rule.admits(user):
             return None
         access_denied.send(sender=AccessMiddleware, request=request,

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest, HttpResponse
 
-from yakuba.accounts.models import Organisation, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
+
+from yakuba.accounts.models import Organisation, RoleGrant, User
 from yakuba.audit.log import record
 from yakuba.personal import declarations_of
 
@@ -40,6 +43,22 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    """Users: every change is audited and a sensitive role waits for a second person (accounts.grants)."""
+
     list_display = ("username", "organisation", "role", "is_active")
     list_filter = ("role", "organisation")
     fieldsets = (*BaseUserAdmin.fieldsets, ("所属と役割", {"fields": ("organisation", "role")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("所属と役割", {"fields": ("organisation", "role")}))
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.role_grants.filter(status=RoleGrant.Status.PENDING).exists():
+            messages.warning(request, "この役割は、別の管理者か所属長が「役割の付与の承認」で承認するまで有効になりません。")
+
+
+# The second factor's devices hold the TOTP secrets: never on an admin screen (enrolled on
+# accounts:devices, shown once); the background tasks' results hold their arguments and return
+# values (ids, file names). Login attempts (django-axes) are off the admin: AXES_ENABLE_ADMIN.
+for _model in (TOTPDevice, DBTaskResult):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -54,3 +54,40 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "利用者"
         verbose_name_plural = "利用者"
+
+
+class RoleGrant(models.Model):
+    """A role (and organisation) asked for a user, in force only once a second person approves it.
+
+    Until then the user keeps its previous role and organisation (a new user has none and cannot
+    sign in). Asked for wherever a user is saved (yakuba.accounts.grants); decided on the grants
+    screen (yakuba.accounts.actions.grants) by a second administrator or the organisation's
+    supervisor, never by the one who asked.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "承認済み"
+        REFUSED = "refused", "却下"
+        WITHDRAWN = "withdrawn", "取り下げ(新しい申請に置き換え)"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name="利用者")
+    role = models.CharField("申請された役割", max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="申請された所属")
+    previous_role = models.CharField("それまでの役割", max_length=30, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name="申請者")
+    requested_at = models.DateTimeField("申請日時", auto_now_add=True)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name="決定者")
+    decided_at = models.DateTimeField("決定日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "役割の付与申請"
+        verbose_name_plural = "役割の付与申請"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role} ({self.get_status_display()})"

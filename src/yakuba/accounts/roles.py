@@ -16,3 +16,7 @@ class Role(models.TextChoices):
 ALL_ROLES: frozenset[str] = frozenset(Role.values)
 VENDOR_ROLES = frozenset({Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE})
 CITY_ROLES = frozenset({Role.CITY_STAFF, Role.CITY_SUPERVISOR})
+#: Roles that approve another person's step (exports, rounds, role grants): a supervisor each side.
+APPROVER_ROLES = frozenset({Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR, Role.ADMIN})
+#: Who approves a role grant into an organisation of this kind, besides a second administrator.
+SUPERVISOR_OF_KIND = {"city_department": Role.CITY_SUPERVISOR, "vendor": Role.VENDOR_RESPONSIBLE}
