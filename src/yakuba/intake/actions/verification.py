@@ -94,7 +94,7 @@ def show_field(fv: FieldValue, user: Any, request: Any = None) -> dict[str, Any]
     """What the verification screen shows of a field; the read is audited (ids, category)."""
     if not form.may_see(user, fv.personal):
         raise FieldRefused("この欄を表示する権限がありません。")
-    if fv.value:
+    if fv.value or fv.ocr_value:
         record("personal.read", request=request, actor=user, target=fv, categories=[fv.category],
                detail={"field": fv.field_id, "page": fv.page_id})
     return {"value": fv.value, "ocr_value": fv.ocr_value, "reason": fv.reason}

@@ -31,7 +31,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @allow(*VENDOR)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(applications(request), pk=pk)
-    row = reveal(request, app, DETAIL_FIELDS)
+    row = reveal(request, app, DETAIL_FIELDS + ("points_lines", "points_problems"))
     return render(request, "intake/detail.html", {"row": row, "columns": _labels(DETAIL_FIELDS), "app": app})
 
 
