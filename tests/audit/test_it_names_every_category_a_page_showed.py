@@ -196,7 +196,8 @@ def crawl(client: Client, user: User, finder: Finder) -> tuple[list[str], list[s
 
 
 @pytest.mark.django_db
-def test_it_names_every_category_a_page_showed() -> None:
+def test_it_names_every_category_a_page_showed(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.YAKUBA_READ_BUDGET = "default=1000000"  # every page opened, not stopped by the read budget
     setup_demo()
     finder = Finder(declared_values())
     assert len(finder.values) > 1000

@@ -2,6 +2,8 @@
 
 Views, forms, exports and APIs call these instead of reading personal fields directly, so a
 masked value's bytes never leave the server, and the log says who saw which category of whom.
+A page's reads count against the user's hourly budget (`yakuba.audit.budget`): past it, nothing
+is revealed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from django.db import models
 from django.http import HttpRequest
 
+from yakuba.audit import budget
 from yakuba.audit.log import record
 from yakuba.personal import declaration_for
 from yakuba.privacy.declarations import Category
@@ -71,6 +74,7 @@ def reveal(request: HttpRequest, instance: models.Model, fields: Sequence[str], 
     row, revealed = _masked_row(request.user, instance, fields, derived)
     row["pk"] = instance.pk
     if revealed:
+        budget.check(request, request.user, 1, action)
         record(action, request=request, target=instance, categories=revealed)
     return row
 
@@ -100,6 +104,7 @@ def reveal_rows(
             categories |= revealed
             target_type = target_type or inst._meta.label_lower
     if ids:
+        budget.check(request, who, len(ids), action)
         record(action, request=request, actor=who, target_type=target_type, categories=categories,
                detail={"ids": ids, "count": len(ids)})
     return rows

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "yakuba.accounts.access.AccessMiddleware",
+    "yakuba.audit.budget.ReadBudgetMiddleware",
 ]
 
 ROOT_URLCONF = "yakuba.site.urls"
@@ -200,6 +201,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- yakuba ---------------------------------------------------------------------------------
 # A supervisor must approve an export of declared personal data with at least this many rows.
 YAKUBA_BULK_EXPORT_ROWS = int(os.environ.get("YAKUBA_BULK_EXPORT_ROWS", "10"))
+# Residents' records a user may see an hour, per role (yakuba.audit.budget; README).
+YAKUBA_READ_BUDGET = os.environ.get("YAKUBA_READ_BUDGET", "")
 YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
 # Uploads stay in memory, never a plaintext temporary file (yakuba.uploads); at most this much a request.
