@@ -40,6 +40,8 @@ EXPECTED: dict[str, object] = {
     "audit:entries": INSPECTORS,
     "audit:verify": INSPECTORS,
     "audit:fields": INSPECTORS,
+    "audit:read_notices": {Role.CITY_SUPERVISOR, Role.VENDOR_RESPONSIBLE},
+    "audit:readers": {Role.COUNCIL_MEMBER},
     "vault:certificates": INSPECTORS | {Role.VENDOR_RESPONSIBLE},
     "vault:certificate": INSPECTORS | {Role.VENDOR_RESPONSIBLE},
     "exports:list": STAFF,

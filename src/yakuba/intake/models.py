@@ -263,5 +263,6 @@ class Application(models.Model):
 LIST_FIELDS = ("receipt_number", "child_name", "child_birth_date", "guardian_name", "address", "need_reason", "base_points", "status")
 DETAIL_FIELDS = ("receipt_number", "child_name", "child_kana", "child_birth_date", "guardian_name", "postal_code",
                  "address", "phone", "need_reason", "base_points", "wishes", "status")
+POINTS_FIELDS = ("base_points", "points_lines", "points_problems")
 EDIT_FIELDS = ("child_name", "child_kana", "child_birth_date", "guardian_name", "postal_code", "address", "phone",
                "need_reason", "base_points")

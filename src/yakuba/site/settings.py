@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "yakuba.accounts.access.AccessMiddleware",
+    "yakuba.audit.budget.ReadBudgetMiddleware",
 ]
 
 ROOT_URLCONF = "yakuba.site.urls"
@@ -227,6 +228,8 @@ YAKUBA_BULK_EXPORT_ROWS = int(os.environ.get("YAKUBA_BULK_EXPORT_ROWS", "10"))
 YAKUBA_EXPORT_TTL_H = int(os.environ.get("YAKUBA_EXPORT_TTL_H", "24"))
 # Kinds of export a supervisor may pre-approve for a period (comma-separated, e.g. debit.notices).
 YAKUBA_ROUTINE_EXPORTS = [k.strip() for k in os.environ.get("YAKUBA_ROUTINE_EXPORTS", "").split(",") if k.strip()]
+# Residents' records a user may see an hour, per role (yakuba.audit.budget; README).
+YAKUBA_READ_BUDGET = os.environ.get("YAKUBA_READ_BUDGET", "")
 YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
 # Uploads stay in memory, never a plaintext temporary file (yakuba.uploads); at most this much a request.

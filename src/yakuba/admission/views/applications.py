@@ -15,12 +15,14 @@ from yakuba.admission.actions.applications import (BOOLEAN_FACTS, do_confirm_mat
                                                    do_enter_application, points_breakdown)
 from yakuba.admission.forms import CorrectionForm, EntryForm, MatchForm
 from yakuba.admission.models import Application
-from yakuba.admission.views.common import KODOMO, ROLES, SECTION
+from yakuba.admission.views.common import KODOMO, ROLES, SECTION, breakdown_told
 from yakuba.audit.reveal import reveal, reveal_rows
 from yakuba.web import cleaned, user_errors
 
 APP_LIST = ("child_name",)
 APP_DETAIL = ("child_name", "child_kana", "child_birth", "address", "guardian1_name", "guardian2_name")
+APP_SHOWN = APP_DETAIL + ("facts",)
+RESIDENTS = ("child_resident", "guardian1_resident", "guardian2_resident")
 
 
 @allow(*ROLES, menu=_("利用申込と住民記録の照合"), section=SECTION, order=410, **KODOMO)
@@ -40,11 +42,16 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     with_residents = Application.objects.select_related("child_resident", "guardian1_resident", "guardian2_resident")
     app = get_object_or_404(with_residents, pk=pk)
+    row = reveal(request, app, APP_SHOWN, derived={"breakdown": (breakdown_told(app), points_breakdown(app))})
+    residents = [r for r in (getattr(app, name) for name in RESIDENTS) if r is not None]
+    atena = {r["pk"]: r["atena_number"] for r in reveal_rows(request, residents, ("atena_number",), action="personal.read")}
+    facts = row["facts"] if isinstance(row["facts"], dict) else {}
     return render(request, "admission/application_detail.html", {
-        "app": app, "row": reveal(request, app, APP_DETAIL), "breakdown": points_breakdown(app),
+        "app": app, "row": row, "facts_row": facts,
+        "atena": {name: atena.get(getattr(app, f"{name}_id"), "") for name in RESIDENTS},
         "results": app.results.select_related("round").order_by("round__number"),
         "labels": [(f, str(Application._meta.get_field(f).verbose_name)) for f in APP_DETAIL],
-        "facts": [(k, label, bool((app.facts or {}).get(k))) for k, label in BOOLEAN_FACTS.items()],
+        "facts": [(k, label, bool(facts.get(k))) for k, label in BOOLEAN_FACTS.items()],
     })
 
 

@@ -11,7 +11,7 @@ from yakuba.accounts.access import allow
 from yakuba.admission.actions.notices import do_record_response
 from yakuba.admission.forms import ResponseForm
 from yakuba.admission.models import Result
-from yakuba.admission.views.common import KODOMO, ROLES
+from yakuba.admission.views.common import KODOMO, ROLES, breakdown_told
 from yakuba.audit.reveal import reveal
 from yakuba.exports.views import requested
 from yakuba.web import cleaned, user_errors
@@ -20,7 +20,8 @@ from yakuba.web import cleaned, user_errors
 @allow(*ROLES, **KODOMO)
 def child(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(Result.objects.select_related("round", "application"), pk=pk)
-    row = reveal(request, result.application, ("child_name",))
+    row = reveal(request, result.application, ("child_name",),
+                 derived={"breakdown": (breakdown_told(result.application), result.breakdown)})
     names = dict(result.round.facilities.values_list("code", "name"))
     notes = [dict(n, name=names.get(n["facility"], n["facility"])) for n in result.explanation.get("wishes", [])]
     return render(request, "admission/child.html", {"result": result, "row": row, "notes": notes,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from yakuba.audit import budget
 from yakuba.audit.log import record
 from yakuba.intake import fields as form
 from yakuba.intake import storage
@@ -94,7 +95,8 @@ def show_field(fv: FieldValue, user: Any, request: Any = None) -> dict[str, Any]
     """What the verification screen shows of a field; the read is audited (ids, category)."""
     if not form.may_see(user, fv.personal):
         raise FieldRefused("この欄を表示する権限がありません。")
-    if fv.value:
+    if fv.value or fv.ocr_value:
+        budget.check(request, user, 1, "personal.read")
         record("personal.read", request=request, actor=user, target=fv, categories=[fv.category],
                detail={"field": fv.field_id, "page": fv.page_id})
     return {"value": fv.value, "ocr_value": fv.ocr_value, "reason": fv.reason}
@@ -114,6 +116,7 @@ def page_rows(page: Page, user: Any, request: Any = None) -> list[dict[str, Any]
         rows.append({"fv": fv, "visible": visible, "value": fv.value if visible else MASK,
                      "reason": fv.reason if visible else ""})
     if shown:
+        budget.check(request, user, len(shown))
         record("personal.list", request=request, target_type="intake.fieldvalue", categories=categories,
                detail={"ids": shown, "count": len(shown), "page": page.pk})
     return rows

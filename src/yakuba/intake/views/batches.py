@@ -10,9 +10,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
+from yakuba.audit.reveal import Derived, reveal_rows
 from yakuba.intake import fields as form
 from yakuba.intake.actions import delivery, reading, records, upload
 from yakuba.intake.forms import BatchUploadForm, ExportForm, ReceiptForm
+from yakuba.intake.models import Page
 from yakuba.uploads import InMemoryUploadHandler
 from yakuba.intake.views.common import RESPONSIBLE, SECTION, VENDOR, batches, private_file
 from yakuba.web import cleaned, user_errors
@@ -44,11 +46,25 @@ def _batch_upload(request: HttpRequest) -> HttpResponse:
     return redirect("intake:batch", pk=batch.pk)
 
 
+def _points(page: Page) -> Derived:
+    """What the batch page shows of a page's record: its 基準点 and what to check in it."""
+    app = getattr(page, "application", None)
+    return {"base_points": (("circumstances",), app.base_points if app else None),
+            "points_problems": (("circumstances",), app.points_problems if app else [])}
+
+
 @allow(*VENDOR)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch and its pages: a page's file name (declared as 氏名) and its record's 基準点 reach the
+    template only revealed (masked by role, audited with what was shown)."""
     batch = get_object_or_404(batches(request), pk=pk)
+    overview = records.batch_overview(batch)
+    pages = overview.pop("pages")
+    rows = list(zip(pages, reveal_rows(request, pages, ("name",), derived=_points)))
     return render(request, "intake/batch_detail.html", {
-        "batch": batch, **records.batch_overview(batch), "is_responsible": form.is_responsible(request.user),
+        "batch": batch, **overview, "rows": rows, "is_responsible": form.is_responsible(request.user),
+        "checking": [(p, row) for p, row in rows if p in overview["checking"]],
+        "failed": [(p, row) for p, row in rows if p in overview["failed"]],
         "recipients": delivery.recipients(), "default_recipient": delivery.DEFAULT_RECIPIENT,
     })
 

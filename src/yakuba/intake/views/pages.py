@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
+from yakuba.audit.reveal import reveal
 from yakuba.intake import fields as form
 from yakuba.intake.actions import review, verification
-from yakuba.intake.models import Application
+from yakuba.intake.models import POINTS_FIELDS, Application
 from yakuba.intake.views.common import RESPONSIBLE, VENDOR, page, private_file
 from yakuba.web import user_errors
 
@@ -20,9 +21,12 @@ from yakuba.web import user_errors
 def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every field of the page; personal ones masked for an operator (value and reason)."""
     p = page(request, pk)
+    app = Application.objects.filter(page=p).first()
     return render(request, "intake/page_detail.html", {
         "page": p, "rows": verification.page_rows(p, request.user, request=request),
-        "app": Application.objects.filter(page=p).first(), "is_responsible": form.is_responsible(request.user),
+        "page_row": reveal(request, p, ("name",)),
+        "app": app, "app_row": reveal(request, app, POINTS_FIELDS) if app else {},
+        "is_responsible": form.is_responsible(request.user),
     })
 
 
