@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
@@ -118,7 +118,6 @@ class CityProfile:
     consignor: Mapping[str, Any] | None = None
     """委託者 data of ``debit.toml`` (keys of `yakuba.debit.config.Consignor`); None: no 口座振替."""
     relay: Relay | None = None
-    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def facility_codes(self) -> tuple[str, ...]:
