@@ -197,6 +197,10 @@ def _line_of(text: str, key: str) -> int | None:
     if not parts:
         return None
     lines = text.splitlines()
+    header = re.compile(rf"\s*\[\[?\s*{re.escape('.'.join(parts))}\s*\]")
+    for i, line in enumerate(lines):  # the key is a table of its own: its header
+        if header.match(line):
+            return i + 1
     start = 0
     for i, line in enumerate(lines):  # the table header of the first part, if there is one
         if re.match(rf"\s*\[\[?\s*{re.escape(parts[0])}[\].]", line):
@@ -276,15 +280,17 @@ def _city(c: _Collect) -> tuple[City | None, str | None, Template | None]:
     data, text = loaded
     before = len(c.problems)
     _keys(c, CITY, text, data, "", {"city", "departments", "form"}, {"city", "departments", "form"})
-    city = data.get("city") if isinstance(data.get("city"), dict) else {}
-    deps = data.get("departments") if isinstance(data.get("departments"), dict) else {}
-    form = data.get("form") if isinstance(data.get("form"), dict) else {}
-    if "city" in data:
-        _keys(c, CITY, text, city, "city", {"name", "code", "mayor"}, {"name", "code"})
-    if "departments" in data:
-        _keys(c, CITY, text, deps, "departments", {"admission", "water"}, {"admission", "water"})
-    if "form" in data:
-        _keys(c, CITY, text, form, "form", {"template"}, {"template"})
+    tables: dict[str, dict[str, Any]] = {}
+    for key, allowed, required in (("city", {"name", "code", "mayor"}, {"name", "code"}),
+                                   ("departments", {"admission", "water"}, {"admission", "water"}),
+                                   ("form", {"template"}, {"template"})):
+        value = data.get(key)
+        tables[key] = value if isinstance(value, dict) else {}
+        if key in data and not isinstance(value, dict):
+            c.add(CITY, _line_of(text, key), key, f"表ではありません (not a table, got {value!r})")
+        elif key in data:
+            _keys(c, CITY, text, value, key, allowed, required)
+    city, deps, form = tables["city"], tables["departments"], tables["form"]
     name = _text(c, CITY, text, city, "name", "city") if "name" in city else None
     code = city.get("code")
     if "code" in city and not (isinstance(code, str) and re.fullmatch(r"[0-9]{6}", code) and _check_digit_ok(code)):
@@ -404,6 +410,15 @@ def _masking(c: _Collect) -> Policy | None:
     if loaded is None:
         return None
     data, text = loaded
+    roles = data.get("roles", {})
+    if set(data) - {"roles"} or not isinstance(roles, dict):
+        c.add(MASKING, _line_of(text, "roles"), "roles", "[roles.<役割>] の表だけを書いてください (needs [roles.<role>] tables)")
+        return None
+    for role, entry in roles.items():
+        if not isinstance(entry, dict) or set(entry) - {"visible"} or not isinstance(entry.get("visible", []), list):
+            c.add(MASKING, _line_of(text, f"roles.{role}"), f"roles.{role}",
+                  'visible = ["分類", …] だけを書いてください (needs visible = [categories])')
+            return None
     try:
         return Policy.from_toml(text)
     except (ValueError, AttributeError, TypeError) as exc:
