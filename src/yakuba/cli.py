@@ -57,6 +57,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.reset:
         reset_data_dir(data_dir())
+    _demo_profile()
     _django()
     from django.core.management import call_command
 
@@ -108,7 +109,30 @@ def _serve(host: str, port: int, *, workers: int = 2, with_worker: bool = False)
     return code
 
 
+def _demo_profile() -> None:
+    """The demo runs on the demo city's profile, named (its server and worker inherit it)."""
+    from yakuba.cityprofile.where import DEMO_PROFILE, ENV
+
+    os.environ.setdefault(ENV, str(DEMO_PROFILE))
+
+
+def _city_profile() -> None:
+    """`serve` and `worker` run on a city profile that is named, and checked before they start:
+    without YAKUBA_CITY_PROFILE only on the demo's data folder (`yakuba demo` made it)."""
+    from yakuba.cityprofile.load import current
+    from yakuba.cityprofile.where import ENV, is_explicit
+    from yakuba.site.config import data_dir
+
+    if not is_explicit():
+        if not (data_dir() / "demo-logins.json").is_file():
+            raise EnvironmentProblem(f"市の設定がありません: 環境変数 {ENV} に市の設定のフォルダを指定してください"
+                                     f" (no city profile; set {ENV}, see docs/city-profile.md)")
+        _demo_profile()
+    current()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _city_profile()
     _django()
     from django.core.management import call_command
 
@@ -117,6 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    _city_profile()
     _django()
     from django.core.management import call_command
 
@@ -448,6 +473,9 @@ def build_parser() -> argparse.ArgumentParser:
     from yakuba.relay.cli import add_parser as add_relay
 
     add_relay(sub, add)
+    from yakuba.cityprofile.cli import add_parser as add_config
+
+    add_config(sub, add)
 
     p = add("manage", "Django's management commands (migrate, createsuperuser, …)", cmd_manage)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,9 +1,11 @@
-"""The 利用調整基準 is a file: another city's TOML (settings.ADMISSION_RULES) changes the 調整点
+"""The 利用調整基準 is a file: another city's TOML (its city profile's rules.toml) changes the 調整点
 and the tie-break without a line of Python, and the round records which table it used."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests import cityprofiles
 
 from yakuba.admission.actions.computing import do_compute
 from yakuba.admission.models import Application, Result
@@ -26,10 +28,8 @@ when = { single_parent = true }
 
 
 @pytest.mark.django_db
-def test_it_scores_by_the_citys_rules_file(imported, staff, population, settings, tmp_path) -> None:
-    path = tmp_path / "shiken.toml"
-    path.write_text(RULES, encoding="utf-8")
-    settings.ADMISSION_RULES = str(path)
+def test_it_scores_by_the_citys_rules_file(imported, staff, population, monkeypatch, tmp_path) -> None:
+    cityprofiles.use(monkeypatch, cityprofiles.copy_demo(tmp_path / "shiken", rules_toml=RULES))
     _, rnd = imported
     do_compute(rnd, staff)
     rnd.refresh_from_db()

@@ -16,7 +16,7 @@ from yakuba.allocation.points import (
     load_table,
 )
 
-TABLE_PATH = Path(__file__).resolve().parents[2] / "src" / "yakuba" / "allocation" / "points.toml"
+TABLE_PATH = Path(__file__).resolve().parents[2] / "src" / "yakuba" / "profiles" / "midori" / "points.toml"
 
 
 def guardian(g: str = "guardian1", *, needs: tuple[str, ...] = ("work",), days: str = "5",

@@ -41,7 +41,7 @@ def test_it_ships_the_demo_file_as_package_data() -> None:
     here = Path(__file__).resolve().parents[2]
     data = tomllib.loads((here / "pyproject.toml").read_text(encoding="utf-8"))
     assert "**/*.toml" in data["tool"]["setuptools"]["package-data"]["yakuba"]
-    assert (here / "src/yakuba/allocation/rules/midori.toml").is_file()
+    assert (here / "src/yakuba/profiles/midori/rules.toml").is_file()
 
 
 def test_it_loads_a_file_and_names_it_in_errors(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests import cityprofiles
 from tests.debit.conftest import DEBIT_DATE
 from yakuba.debit.actions import runs
 from yakuba.debit.models import Bill, DebitRun
@@ -50,9 +51,13 @@ def test_nothing_to_debit_is_said_on_the_list(client) -> None:  # type: ignore[n
 
 
 @pytest.mark.django_db
-def test_no_relay_is_said_on_the_run(client, customers, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_relay_is_said_on_the_run(client, customers, settings, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.DEBIT_RELAY = None
-    settings.DATA_DIR = tmp_path  # no demo simulator there either
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "relay-sim").mkdir()  # a simulator's folder is no reason to use the simulator
+    debit = (cityprofiles.DEMO_PROFILE / "debit.toml").read_text(encoding="utf-8")
+    cityprofiles.use(monkeypatch, cityprofiles.copy_demo(tmp_path / "profile",
+                                                         debit_toml=debit.replace('relay = "simulator"', "")))
     run = runs.do_create_run(DEBIT_DATE, None)
     r = client.post(reverse("debit:run_send", args=[run.pk]), follow=True)
     assert r.redirect_chain[-1][0] == reverse("debit:run", args=[run.pk])

@@ -31,7 +31,8 @@ def test_a_pure_core_imports_without_django(core: str) -> None:
     assert int(result.stdout.strip()) >= 5
 
 
-PURE_MODULES = ["yakuba.errors", "yakuba.files", "yakuba.commandline", "yakuba.delivery"]
+PURE_MODULES = ["yakuba.errors", "yakuba.files", "yakuba.commandline", "yakuba.delivery", "yakuba.cityprofile.where",
+                "yakuba.cityprofile.load", "yakuba.cityprofile.cli"]
 
 
 @pytest.mark.smoke

@@ -66,6 +66,7 @@ class FacilitiesForm(forms.Form):
     """A new round: the facilities and their 定員 per age class."""
 
     facilities = file_field("施設と定員のファイル")
+    facilities.required = False  # none: the city profile's facilities.csv (yakuba.admission.config)
     year = year_field()
 
 

@@ -2,8 +2,8 @@
 
 Scoring, not reading: it sits beside the city's 調整点 rules (`yakuba.allocation.rules`), which add
 to the 基準点 it gives; the vendor's AI-OCR intake calls it on each read form. The scoring table
-(利用調整基準の基準指数) is **data**: ``points.toml`` next to this module, or a city's own file
-given to :func:`load_table`. The table's comments explain the demo numbers. The file format is in ``docs/formats/intake-points.md``.
+(利用調整基準の基準指数) is **data**: the demo city profile's ``yakuba/profiles/midori/points.toml``,
+or a city's own file given to :func:`load_table` (its city profile's, `yakuba.cityprofile`). The table's comments explain the demo numbers. The file format is in ``docs/formats/intake-points.md``.
 
 Rules:
 
@@ -121,7 +121,7 @@ class Points:
 
 
 def load_table(path: str | Path | None = None) -> PointsTable:
-    """The scoring table at ``path``, or the demo ``points.toml`` shipped next to this module.
+    """The scoring table at ``path``, or the demo city profile's ``points.toml``.
 
     Raises :class:`PointsTableError` if the file cannot be read or an entry is invalid.
     """
@@ -137,8 +137,8 @@ def load_table(path: str | Path | None = None) -> PointsTable:
 
 @lru_cache(maxsize=1)
 def _load_builtin() -> PointsTable:
-    res = resources.files("yakuba.allocation").joinpath("points.toml")
-    return parse_table_text(res.read_text(encoding="utf-8"), "points.toml")
+    res = resources.files("yakuba").joinpath("profiles", "midori", "points.toml")
+    return parse_table_text(res.read_text(encoding="utf-8"), "profiles/midori/points.toml")
 
 
 def parse_table_text(text: str, source: str = "<table>") -> PointsTable:

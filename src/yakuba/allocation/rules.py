@@ -5,7 +5,7 @@ The vendor's intake computes each application's 基準点 (`yakuba.allocation.po
 the engine's input:
 
 - `load_rules(path=None)`: the city's rules file (TOML; default: the demo city みどり市,
-  ``rules/midori.toml`` next to this module). It holds the 調整点 rules — each a condition over a
+  ``yakuba/profiles/midori/rules.toml``, the demo city profile's). It holds the 調整点 rules — each a condition over a
   closed vocabulary of applicant attributes (`ATTRIBUTES`, operators `OPERATORS`) — the tie-break
   order (`TIE_BREAK_KEYS`) and the age-class reference date (4月1日). A bad entry raises
   `RulesError` naming the file and the key.
@@ -55,8 +55,8 @@ from yakuba.errors import YakubaError
 
 PathLike = Union[str, Path]
 
-DEFAULT_RULES = "midori.toml"
-"""The demo rules file, in the ``rules/`` folder next to this module."""
+DEFAULT_RULES = "profiles/midori/rules.toml"
+"""The demo city's rules file, in its city profile shipped in the package (``yakuba/profiles/midori``)."""
 
 
 class RulesError(YakubaError, ValueError):
@@ -188,11 +188,15 @@ ATTRIBUTES: Mapping[str, Attribute] = {a.name: a for a in (
     Attribute("multiple_birth", "bool", "多胎児", _flag("multiple_birth")),
     Attribute("child_disability", "bool", "児童の障害", _flag("child_disability")),
     Attribute("transfer", "bool", "転園申込", lambda a, _: a.current is not None),
+    Attribute("current_facility", "str", "在籍施設（転園元）", lambda a, _: a.current),
     Attribute("household_income", "int", "所得割額", _income),
     Attribute("number_of_children", "int", "世帯の子どもの数", lambda a, _: a.number_of_children),
     Attribute("base_points", "int", "基準点", lambda a, _: a.base_points),
 )}
 """The closed vocabulary of condition attributes."""
+
+FACILITY_ATTRIBUTES = frozenset({"current_facility"})
+"""Attributes whose values are facility codes (a city profile checks them against its facilities)."""
 
 OPERATORS: Mapping[str, str] = {
     "eq": "equals the value (a bare value means eq)",
@@ -292,7 +296,7 @@ class Rules:
 
 
 def load_rules(path: PathLike | None = None) -> Rules:
-    """The rules file at `path`, or the demo ``rules/midori.toml`` shipped next to this module.
+    """The rules file at `path`, or the demo city profile's ``rules.toml`` (`DEFAULT_RULES`).
 
     Raises `RulesError` (file and key named) if the file cannot be read or an entry is invalid.
     """
@@ -308,8 +312,8 @@ def load_rules(path: PathLike | None = None) -> Rules:
 
 @lru_cache(maxsize=1)
 def _load_builtin() -> Rules:
-    res = resources.files("yakuba.allocation").joinpath("rules", DEFAULT_RULES)
-    return parse_rules_text(res.read_text(encoding="utf-8"), f"rules/{DEFAULT_RULES}")
+    res = resources.files("yakuba").joinpath(DEFAULT_RULES)
+    return parse_rules_text(res.read_text(encoding="utf-8"), DEFAULT_RULES)
 
 
 def parse_rules_text(text: str, source: str = "<rules>") -> Rules:

@@ -55,9 +55,9 @@ def _category(field_id: str, personal: bool) -> Category:
 @lru_cache(maxsize=1)
 def form_fields() -> tuple[FormField, ...]:
     """Every field of the application form, in the form's order."""
-    from yakuba.ocr.template import load_template
+    from yakuba.cityprofile.load import current as city_profile
 
-    template = load_template()
+    template = city_profile().load_template()
     return tuple(FormField(f.id, f.label, f.type, f.personal, _category(f.id, f.personal), i)
                  for i, f in enumerate(template.fields))
 

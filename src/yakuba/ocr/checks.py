@@ -25,6 +25,9 @@ from typing import Collection, Mapping
 
 from .canonical import LARGE_KANA, to_katakana
 
+from yakuba.cityprofile.where import profile_file
+from yakuba.errors import YakubaError
+
 GUARDIANS = ("guardian1", "guardian2")
 SIBLINGS = ("sibling1", "sibling2")
 EMPLOYMENT = ("regular", "parttime", "self", "other")
@@ -432,11 +435,59 @@ def check_page(
 # --------------------------------------------------------------------------- accept / review
 
 
+class ThresholdsError(YakubaError, ValueError):
+    """An OCR thresholds file that cannot be used: the file, the key and what is wrong."""
+
+    exit_code = 1
+
+    def __init__(self, source: str, key: str, what: str) -> None:
+        self.source, self.key, self.what = source, key, what
+        super().__init__(f"{source}: {key}: {what}", where=f"{source}:{key}")
+
+
+def parse_thresholds(data: Mapping, source: str) -> dict[str, float]:
+    """``[thresholds]`` of a policy file: a number in 0–1 per field type of the package's
+    ``policy.toml`` (no other key), ``default`` required."""
+    table = data.get("thresholds")
+    if set(data) != {"thresholds"} or not isinstance(table, dict):
+        raise ThresholdsError(source, "thresholds", "[thresholds] の表だけを書いてください (needs one [thresholds] table)")
+    known = _package_thresholds() if source != _PACKAGE_POLICY else None
+    out: dict[str, float] = {}
+    for k, x in table.items():
+        if known is not None and k not in known:
+            raise ThresholdsError(source, f"thresholds.{k}", f"知らない欄の種類です（使えるもの: {', '.join(known)}） (unknown type)")
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1:
+            raise ThresholdsError(source, f"thresholds.{k}", f"0〜1 の数が必要です (needs a number 0–1, got {x!r})")
+        out[k] = float(x)
+    if "default" not in out:
+        raise ThresholdsError(source, "thresholds.default", "項目がありません (missing key)")
+    return out
+
+
+_PACKAGE_POLICY = "policy.toml"
+
+
 @lru_cache(maxsize=1)
+def _package_thresholds() -> dict[str, float]:
+    with open(Path(__file__).with_name(_PACKAGE_POLICY), "rb") as f:
+        return parse_thresholds(tomllib.load(f), _PACKAGE_POLICY)
+
+
+@lru_cache(maxsize=8)
+def _thresholds_at(path: Path) -> dict[str, float]:
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ThresholdsError(str(path), "", f"読めません (cannot read): {exc}") from None
+    return {**_package_thresholds(), **parse_thresholds(data, str(path))}
+
+
 def thresholds() -> dict[str, float]:
-    """Per-type confidence thresholds from ``policy.toml`` next to this module (see its notes)."""
-    with open(Path(__file__).with_name("policy.toml"), "rb") as f:
-        return {k: float(x) for k, x in tomllib.load(f)["thresholds"].items()}
+    """Per-type confidence thresholds: the city profile's ``ocr.toml`` (`yakuba.cityprofile`) over
+    ``policy.toml`` next to this module (see its notes), which counts when the profile has none."""
+    own = profile_file("ocr.toml")
+    return _thresholds_at(own) if own is not None else _package_thresholds()
 
 
 def threshold(field_type: str) -> float:

@@ -14,7 +14,8 @@ Stages, in order (each a function here, named as in the progress display):
 4. **canonical** — :func:`yakuba.ocr.canonical.canonical`: one form per field type (dates
    ``YYYY-MM-DD``, month ``YYYY-MM``, 〒 seven digits, phone digits only, checkbox "1"/"0").
 5. **checks** — :func:`yakuba.ocr.checks.check_page`: 〒 against 住所, real dates, phone shape,
-   フリガナ against 氏名, known facility codes; a field a check flags goes to review with the reason.
+   フリガナ against 氏名, known facility codes (the city profile's, `yakuba.cityprofile`, unless
+   given); a field a check flags goes to review with the reason.
 6. **decide** — :func:`yakuba.ocr.checks.decide`: accepted only above the type's threshold in
    ``policy.toml`` and unflagged.
 
@@ -41,6 +42,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from yakuba.cityprofile.load import current as city_profile
 from yakuba.errors import YakubaError
 from yakuba.files import write_atomic, write_bytes_atomic
 from yakuba.ocr import canonical as canon
@@ -49,7 +51,6 @@ from yakuba.ocr.align import Aligned, AlignmentError, align, crop, crops, ink_ra
 from yakuba.ocr.checks import check_page, decide, reconcile_name, threshold
 from yakuba.ocr.engines import Engine, Reading, get_engine, read_checkbox
 from yakuba.ocr.render import box_px
-from yakuba.ocr.synth import FACILITY_CODES
 from yakuba.ocr.template import Box, Field, Template, load_template
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -346,10 +347,10 @@ def read_image(image: np.ndarray, page: str, *, engine: Engine | None = None, te
                keep_image: bool = True) -> PageResult:
     """Stages 2–6 on one page image (grayscale or BGR)."""
     started = time.perf_counter()
-    template = template or load_template()
+    template = template or city_profile().load_template()
     engine = engine or default_engine()
-    if facility_codes is None:
-        facility_codes = FACILITY_CODES
+    if facility_codes is None:  # the city's 希望施設 codes (its profile's facilities.csv)
+        facility_codes = city_profile().facility_codes
     today = today or dt.date.today()
     types = template.types()
     try:
@@ -432,7 +433,7 @@ def _worker_init() -> None:
 
 def _read_file(args: tuple[_Job, str]) -> list[dict]:
     job, path = args
-    template = load_template(path=job.template_path) if job.template_path else load_template()
+    template = load_template(path=job.template_path) if job.template_path else city_profile().load_template()
     engine = default_engine(job.engine)
     out = []
     try:

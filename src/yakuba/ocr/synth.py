@@ -162,7 +162,8 @@ def _name(plan: Plan, prefix: str, family: tuple[str, str], given: tuple[str, st
         plan.texts[key] = f"{a} {b}"
 
 
-def plan_page(rng: np.random.Generator, template: Template) -> Plan:
+def plan_page(rng: np.random.Generator, template: Template,
+              facility_codes: Sequence[str] = FACILITY_CODES) -> Plan:
     """Invent one applicant family and decide what is written where."""
     plan = Plan()
     family = _pick(rng, FAMILY)
@@ -254,9 +255,10 @@ def plan_page(rng: np.random.Generator, template: Template) -> Plan:
             _name(plan, s, family, None)
             _plan_date(plan, rng, f"{s}_birth", None)
     n_wish = int(rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.2, 0.2]))
-    wishes = rng.permutation(len(FACILITY_CODES))[:n_wish]
+    n_wish = min(n_wish, len(facility_codes))
+    wishes = rng.permutation(len(facility_codes))[:n_wish]
     for k in range(5):
-        value = FACILITY_CODES[wishes[k]] if k < n_wish else ""
+        value = facility_codes[wishes[k]] if k < n_wish else ""
         plan.truth[f"wish{k + 1}"] = value
         if value:
             plan.cells[f"wish{k + 1}"] = value
@@ -458,19 +460,21 @@ def default_fonts() -> list[str]:
 
 
 def synth_page(index: int, seed: int, template: Template | None = None, fonts: Sequence[str] | None = None,
-               dpi: int = 200) -> SynthPage:
+               dpi: int = 200, facility_codes: Sequence[str] = FACILITY_CODES) -> SynthPage:
     """Page ``index`` (1-based) of the set ``seed``: depends on nothing else."""
     template = template or load_template()
     fonts = list(fonts) if fonts else default_fonts()
     rng = np.random.default_rng([seed, index])
-    plan = plan_page(rng, template)
+    plan = plan_page(rng, template, facility_codes)
     clean = fill(template, plan, rng, fonts, dpi)
     return SynthPage(f"page-{index:04d}.png", plan.truth, clean, scan(clean, rng, dpi))
 
 
 def synth(count: int, seed: int, out_dir: str | Path, fonts: Sequence[str] | None = None, dpi: int = 200,
-          template: Template | None = None, progress=None) -> Path:  # type: ignore[no-untyped-def]
-    """Write ``count`` scanned pages and ``truth.jsonl`` to ``out_dir``; returns the truth file."""
+          template: Template | None = None, progress=None,  # type: ignore[no-untyped-def]
+          facility_codes: Sequence[str] = FACILITY_CODES) -> Path:
+    """Write ``count`` scanned pages and ``truth.jsonl`` to ``out_dir``; returns the truth file.
+    The wishes are drawn from ``facility_codes`` (default: the demo city's)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     template = template or load_template()
@@ -482,7 +486,7 @@ def synth(count: int, seed: int, out_dir: str | Path, fonts: Sequence[str] | Non
 
     def writer(fh: BinaryIO) -> None:
         for i in range(1, count + 1):
-            page = synth_page(i, seed, template, fonts, dpi)
+            page = synth_page(i, seed, template, fonts, dpi, facility_codes)
             if not cv2.imwrite(str(out / page.name), page.scan.image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
                 raise OSError(errno.EIO, "cannot write the page image", str(out / page.name))
             line = json.dumps({"page": page.name, "fields": page.truth}, ensure_ascii=False) + "\n"

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from yakuba.cityprofile.where import profile_file
 from yakuba.privacy.declarations import Category
 
 MASK = "＊＊＊＊"
@@ -47,6 +48,11 @@ class Policy:
         return cls(visible=visible)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
+def _policy_at(path: Path) -> Policy:
+    return Policy.from_toml(path.read_text(encoding="utf-8"))
+
+
 def default_policy() -> Policy:
-    return Policy.from_toml(POLICY_PATH.read_text(encoding="utf-8"))
+    """The city profile's ``masking.toml`` (`yakuba.cityprofile`), else `POLICY_PATH` (the package's)."""
+    return _policy_at(profile_file("masking.toml") or POLICY_PATH)

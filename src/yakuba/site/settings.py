@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "yakuba.debit.context.simulated_bank",  # 「模擬銀行」 on every screen while it stands in
                 "yakuba.accounts.context.role",
             ],
             "builtins": ["yakuba.accounts.templatetags.yakuba"],

@@ -22,6 +22,7 @@ from django.utils import timezone
 from yakuba.admission.errors import AdmissionError
 from yakuba.admission.models import Result, Round
 from yakuba.audit.log import record
+from yakuba.cityprofile.load import current as city_profile
 from yakuba.wareki import to_wareki
 
 NOTICE_CATEGORIES = ["name", "address", "circumstances"]
@@ -56,7 +57,8 @@ def notice_context(result: Result, names: dict[str, str]) -> dict[str, Any]:
 
 def notices_html(results: Sequence[Result]) -> str:
     names = dict(results[0].round.facilities.values_list("code", "name")) if results else {}
-    return render_to_string("admission/notice_pdf.html", {"letters": [notice_context(r, names) for r in results]})
+    return render_to_string("admission/notice_pdf.html", {"letters": [notice_context(r, names) for r in results],
+                                                          "city": city_profile().city})
 
 
 def check_notices(results: Sequence[Result]) -> None:

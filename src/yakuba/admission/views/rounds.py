@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
+from yakuba.admission import config
 from yakuba.admission.actions.computing import do_what_if
 from yakuba.admission.actions.rounds import (do_approve, do_create_round, do_create_second_round, do_start_compute,
                                              overview, read_facilities)
@@ -51,7 +52,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @user_errors("admission:rounds")
 def round_create(request: HttpRequest) -> HttpResponse:
     data = cleaned(FacilitiesForm, request)
-    rnd = do_create_round(data["year"], read_facilities(in_memory(data["facilities"])), request.user, request=request)
+    given = data["facilities"]
+    rows = read_facilities(in_memory(given)) if given else config.facilities()
+    rnd = do_create_round(data["year"], rows, request.user, request=request)
     messages.success(request, f"{rnd.label}を作成しました。")
     return redirect("admission:rounds")
 

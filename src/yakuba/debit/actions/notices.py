@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from yakuba.audit.log import record
+from yakuba.cityprofile.load import current as city_profile
 from yakuba.debit import codes
 from yakuba.debit.actions.common import NOTICE_CATEGORIES, read, store
 from yakuba.debit.business_days import next_business_day, wareki
@@ -77,7 +78,8 @@ def _notice_context(notice: FailureNotice) -> dict[str, Any]:
 
 
 def notice_html(notices: Sequence[FailureNotice]) -> str:
-    return render_to_string("debit/notice_pdf.html", {"letters": [_notice_context(n) for n in notices]})
+    return render_to_string("debit/notice_pdf.html", {"letters": [_notice_context(n) for n in notices],
+                                                      "city": city_profile().city})
 
 
 def _render_pdf(html: str) -> bytes:

@@ -24,8 +24,7 @@ from yakuba.intake import storage
 from yakuba.intake.actions import records
 from yakuba.intake.errors import FieldRefused, IntakeError
 from yakuba.intake.models import Application, Batch, FieldValue, Page, Scan
-from yakuba.allocation.points import load_table
-from yakuba.ocr.template import load_template
+from yakuba.cityprofile.load import current as city_profile
 from yakuba.privacy.errors import PrivacyError
 from yakuba.vault import service as vault
 from yakuba.vault.models import ErasureCertificate, StoredObject
@@ -61,7 +60,7 @@ def delivered_record(app: Application) -> dict[str, Any]:
 
 def delivered_header(batch: Batch, recipient: str) -> dict[str, Any]:
     """The batch as the header tells it (``records`` is counted by ``yakuba.delivery.files``)."""
-    template = load_template()
+    template = city_profile().load_template()
     return {
         "batch": batch.code,
         "name": batch.name,
@@ -69,7 +68,7 @@ def delivered_header(batch: Batch, recipient: str) -> dict[str, Any]:
         "recipient": recipient,
         "template": template.id,
         "fields": len(template.fields),
-        "points_table": load_table().title,
+        "points_table": city_profile().points.title,
         "created_at": timezone.localtime().isoformat(timespec="seconds"),
     }
 

@@ -75,9 +75,9 @@ def read_page(image: "np.ndarray", name: str) -> "PageResult":
 def do_read_batch(batch: Batch, user: Any, progress: Progress = _no_progress) -> Batch:
     """Read every page not read yet (so a restarted job goes on where it stopped)."""
     from yakuba.ocr.pipeline import PipelineError, pages_from_bytes
-    from yakuba.ocr.template import load_template
+    from yakuba.cityprofile.load import current as city_profile
 
-    template = load_template()
+    template = city_profile().load_template()
     Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.READING)
     total = sum(batch.scans.values_list("page_count", flat=True))
     done = batch.pages.count()

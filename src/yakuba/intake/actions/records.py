@@ -15,6 +15,7 @@ from django.utils import timezone
 from yakuba.audit.log import record
 from yakuba.intake.models import Application, Batch, FieldValue, Page
 from yakuba.allocation.points import base_points
+from yakuba.cityprofile.load import current as city_profile
 from yakuba.privacy.declarations import Category
 
 
@@ -36,7 +37,7 @@ def complete_page(page: Page, user: Any) -> Application | None:
             page.save(update_fields=["status"])
         return None
     values = {r.field_id: r.value for r in rows}
-    points = base_points(values)
+    points = base_points(values, city_profile().points)
     app = Application.objects.filter(page=page).first() or Application(
         page=page, batch=page.batch, vendor=page.batch.vendor, receipt_number=page.label)
     postal = values.get("postal_code", "")

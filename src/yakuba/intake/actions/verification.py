@@ -167,7 +167,7 @@ def do_verify_field(fv: FieldValue, raw: str, user: Any, request: Any = None) ->
 def crop_png(fv: FieldValue, user: Any, request: Any = None) -> bytes:
     """The field's image: a personal field's only for the 責任者 (a refusal is audited)."""
     from yakuba.ocr.pipeline import field_crop  # OpenCV: only when an image is asked for
-    from yakuba.ocr.template import load_template
+    from yakuba.cityprofile.load import current as city_profile
 
     if not form.may_see(user, fv.personal):
         record("intake.crop.refused", request=request, actor=user, target=fv,
@@ -177,7 +177,7 @@ def crop_png(fv: FieldValue, user: Any, request: Any = None) -> bytes:
     obj = page.image if fv.personal else page.redacted  # the least that shows the field
     if obj is None:
         raise ImageMissing()
-    return storage.png(field_crop(storage.decode(storage.read_stored(obj, user, request)), load_template(),
+    return storage.png(field_crop(storage.decode(storage.read_stored(obj, user, request)), city_profile().load_template(),
                                   fv.field_id))
 
 
