@@ -302,13 +302,18 @@ def cmd_privacy_verify_certificate(args: argparse.Namespace) -> int:
         public_key = Path(args.public_key_file).read_text(encoding="utf-8").strip()
     if public_key is None:  # this installation's own key; verifying never makes one
         from yakuba.privacy.errors import KeyringError
+        from django.conf import settings
+
         from yakuba.privacy.keys import Keyring
         from yakuba.site.config import keys_dir
 
+        # where get_keyring() looks when Django is set up (tests point it elsewhere); the environment's
+        # otherwise: loading the settings would make the data folder that verifying must not create
+        keys = settings.KEYS_DIR if settings.configured else keys_dir()
         try:
-            public_key = Keyring.open(keys_dir(), create=False).public_key_text()
+            public_key = Keyring.open(keys, create=False).public_key_text()
         except KeyringError as exc:
-            raise KeyringError(f"この環境には鍵束がありません ({keys_dir()})。署名者の公開鍵を --public-key か "
+            raise KeyringError(f"この環境には鍵束がありません ({keys})。署名者の公開鍵を --public-key か "
                                f"--public-key-file で指定してください (no keyring here: give the signer's public key)",
                                where=exc.where) from None
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
