@@ -8,8 +8,6 @@ while the result is not ready. The scaffolding is `yakuba.commandline`; the cont
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from pathlib import Path
 from typing import Callable
 
@@ -56,7 +54,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from yakuba.relay.production import serve
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     bank = _simulated_bank() if args.simulate_bank else None
     try:  # one clear line for a port in use, before gunicorn's own retries
         socket.create_server((args.host, args.port), family=socket.AF_INET6 if ":" in args.host else socket.AF_INET).close()

@@ -110,5 +110,7 @@ def serve(store_dir: Path, *, host: str, port: int, cert: Path | None = None, ke
     settings = options(host=host, port=port, cert=cert, key=key, ca=ca, threads=threads, announce=announce)
     log = logging.getLogger("yakuba.relay")
     RelayApp(Store(store_dir), trusted_proxies=trusted_proxies)  # a bad store or address: one line here, not in the worker
+    # The log goes to stderr once the relay really serves (a refusal above configures nothing).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     GunicornRelay(lambda: RelayApp(Store(store_dir), bank=bank, log=log, trusted_proxies=trusted_proxies),
                   settings).run()
