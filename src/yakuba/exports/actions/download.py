@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from yakuba.audit.log import record
-from yakuba.exports.actions.keeping import drop, erase_stored
+from yakuba.exports.actions.keeping import erase_stored, expire_one
 from yakuba.exports.errors import ExportRefused
 from yakuba.exports.models import Export
 from yakuba.vault import service as vault
@@ -42,19 +42,11 @@ def check_download(user: Any, export: Export) -> None:
         raise ExportRefused(gettext("この出力のファイルは消去されています。改めて申請してください。"))
 
 
-def _expire_now(export: Export) -> None:
-    with transaction.atomic():
-        export.status = Export.Status.EXPIRED
-        export.save(update_fields=["status"])
-        drop(export, export.requested_by, summary=f"保管期限を過ぎた出力 {export.pk}")
-        record("export.expired", target=export, categories=export.categories, detail={"rows": export.row_count})
-
-
 def do_download(user: Any, export: Export) -> ExportFile:
     """The stored file, once, for the requester; audited with its SHA-256; the vault copy erased."""
     export = Export.objects.select_related("stored").get(pk=export.pk)
     if export.status == Export.Status.APPROVED and export.expires_at and export.expires_at <= timezone.now():
-        _expire_now(export)
+        expire_one(export)
     with transaction.atomic():
         export = Export.objects.select_for_update().select_related("stored").get(pk=export.pk)
         check_download(user, export)

@@ -13,7 +13,7 @@ from yakuba.exports.models import Export
 from yakuba.exports.registry import EXPORTERS
 from yakuba.vault import service as vault
 
-__all__ = ["drop", "erase_stored", "expire"]
+__all__ = ["drop", "erase_stored", "expire", "expire_one"]
 
 
 def erase_stored(export: Export, user: Any, *, summary: str) -> None:
@@ -32,6 +32,16 @@ def drop(export: Export, user: Any, *, summary: str) -> None:
         exporter.dropped(export.params)
 
 
+def expire_one(export: Export) -> None:
+    """Mark one waiting export expired, erase its file and record it (the caller holds the row)."""
+    with transaction.atomic():
+        export.status = Export.Status.EXPIRED
+        export.save(update_fields=["status"])
+        drop(export, export.requested_by, summary=f"保管期限を過ぎた出力 {export.pk}")
+        record("export.expired", target=export, categories=export.categories,
+               detail={"requested_by": export.requested_by_id, "rows": export.row_count})
+
+
 def expire(now: Any = None) -> int:
     """Erase every built file past its time that was not downloaded; the number erased.
 
@@ -45,10 +55,6 @@ def expire(now: Any = None) -> int:
             export = Export.objects.select_for_update().select_related("stored", "requested_by").get(pk=pk)
             if export.status not in waiting:
                 continue
-            export.status = Export.Status.EXPIRED
-            export.save(update_fields=["status"])
-            drop(export, export.requested_by, summary=f"保管期限を過ぎた出力 {export.pk}")
-            record("export.expired", target=export, categories=export.categories,
-                   detail={"requested_by": export.requested_by_id, "rows": export.row_count})
+            expire_one(export)
             count += 1
     return count
