@@ -48,7 +48,7 @@ def do_download(user: Any, export: Export) -> ExportFile:
     if export.status == Export.Status.APPROVED and export.expires_at and export.expires_at <= timezone.now():
         expire_one(export)
     with transaction.atomic():
-        export = Export.objects.select_for_update().select_related("stored").get(pk=export.pk)
+        export = Export.objects.select_for_update(of=("self",)).select_related("stored").get(pk=export.pk)
         check_download(user, export)
         content = vault.read_bytes(export.stored, user=user)
         if hashlib.sha256(content).hexdigest() != export.sha256:

@@ -52,7 +52,7 @@ def expire(now: Any = None) -> int:
     waiting = (Export.Status.PENDING, Export.Status.APPROVED)
     for pk in Export.objects.filter(status__in=waiting, expires_at__lt=now).values_list("pk", flat=True):
         with transaction.atomic():
-            export = Export.objects.select_for_update().select_related("stored", "requested_by").get(pk=pk)
+            export = Export.objects.select_for_update(of=("self",)).select_related("stored", "requested_by").get(pk=pk)
             if export.status not in waiting:
                 continue
             expire_one(export)
