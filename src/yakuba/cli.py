@@ -22,10 +22,14 @@ from yakuba.errors import EnvironmentProblem
 
 
 def _django() -> None:
+    """Set Django up once a process: a second setup would configure the log again, onto whatever
+    stderr is then (in tests, a captured stream that is closed afterwards)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yakuba.site.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
 
 
 def _console():  # type: ignore[no-untyped-def]
