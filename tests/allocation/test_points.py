@@ -225,3 +225,8 @@ def test_it_imports_without_django():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
+
+
+def test_it_reports_a_five_thousand_digit_hours_cell_as_a_problem():
+    p = base_points(guardian(hours="8" * 5000) | empty())
+    assert p.lines[0].points == 0 and any("就労時間" in problem for problem in p.problems)

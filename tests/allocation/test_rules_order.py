@@ -123,3 +123,19 @@ def test_the_order_is_total_and_does_not_depend_on_the_input_order(items: list[A
     assert order(shuffled, rules) == expected
     keys = [sort_key(a, rules) for a in expected]
     assert all(x < y for x, y in zip(keys, keys[1:]))  # strictly increasing: no two applicants tie
+
+
+RECEIPT_ONLY = parse_rules_text('title = "受付順"\n[age_class]\nreference_date = "04-01"\n[tie_break]\norder = []\n',
+                                "receipt.toml")
+
+
+@given(st.lists(st.text("0123456789", min_size=1, max_size=30), min_size=2, max_size=6, unique=True))
+def test_receipt_numbers_of_digits_compare_as_numbers_however_long(numbers: list[str]) -> None:
+    people = [applicant(f"c{i}", receipt_number=n) for i, n in enumerate(numbers)]
+    ranked = [a.receipt_number for a in order(people, RECEIPT_ONLY)]
+    assert [int(n) for n in ranked] == sorted(int(n) for n in numbers)
+
+
+def test_a_five_thousand_digit_receipt_number_is_ordered_after_shorter_ones() -> None:
+    ranked = order([applicant("a", receipt_number="9" * 5000), applicant("b", receipt_number="12")], RECEIPT_ONLY)
+    assert [a.id for a in ranked] == ["b", "a"]

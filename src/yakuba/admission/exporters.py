@@ -28,8 +28,16 @@ def _one(params: dict) -> Result:
     return param_object(Result, params, "result", Result.objects.select_related("round", "application"))
 
 
-def _notices(user: Any, params: dict) -> bytes:
-    return do_print_notices(_letters(params), user)
+def _printing(letters: list[Result], user: Any, params: dict) -> bytes:
+    """The letters as one PDF; the ones it marks printed are kept in ``params["marked"]`` so that a
+    file never delivered (rejected, expired) gives them back to be printed again (``_unprint``)."""
+    params["marked"] = [r.pk for r in letters if r.printed_at is None]
+    return do_print_notices(letters, user)
+
+
+def _unprint(params: dict) -> None:
+    """Letters of a file that was rejected or never downloaded: not printed after all."""
+    Result.objects.filter(pk__in=[int(i) for i in params.get("marked", [])]).update(printed_at=None)
 
 
 register(Exporter(
@@ -42,13 +50,14 @@ register(Exporter(
 register(Exporter(
     id="admission.notices", label="承諾通知・保留通知(一括印刷)", roles=ROLES, departments=DEPARTMENTS,
     fields=LETTER_FIELDS, format="pdf",
-    count=lambda user, params: len(_letters(params)), build=_notices,
+    count=lambda user, params: len(_letters(params)),
+    build=lambda user, params: _printing(_letters(params), user, params), dropped=_unprint,
     stem=lambda params: f"notices-{params['round']}-{params.get('kind') or 'all'}",
 ))
 register(Exporter(
     id="admission.notice", label="承諾通知・保留通知(1件)", roles=ROLES, departments=DEPARTMENTS,
     fields=LETTER_FIELDS, format="pdf",
     count=lambda user, params: 1 if _one(params) else 0,
-    build=lambda user, params: do_print_notices([_one(params)], user),
+    build=lambda user, params: _printing([_one(params)], user, params), dropped=_unprint,
     stem=lambda params: f"notice-{params['result']}",
 ))

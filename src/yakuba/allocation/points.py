@@ -270,10 +270,14 @@ def _ticked(fields: Mapping[str, str], fid: str) -> bool:
     return (fields.get(fid) or "").strip() == "1"
 
 
+MAX_DIGITS = 15
+"""A longer run of digits is no value a form can hold (and int() of thousands of digits is refused)."""
+
+
 def _number(raw: str) -> int | None:
-    """A digits value as an int (full-width digits accepted), else ``None``."""
+    """A digits value as an int (full-width digits accepted), else ``None`` (also past MAX_DIGITS)."""
     s = unicodedata.normalize("NFKC", raw).strip()
-    if not s or not s.isascii() or not s.isdigit():
+    if not s or not s.isascii() or not s.isdigit() or len(s) > MAX_DIGITS:
         return None
     return int(s)
 

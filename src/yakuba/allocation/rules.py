@@ -651,10 +651,13 @@ def score(applicant: Applicant, rules: Rules) -> Breakdown:
 # Tie-break order
 
 
-def _receipt_key(number: str) -> tuple[int, int, str]:
+def _receipt_key(number: str) -> tuple[int, int, str, str]:
     """受付番号: all digits compare as numbers, before any other text (compared as text)."""
     s = unicodedata.normalize("NFKC", number).strip()
-    return (0, int(s), s) if s.isdigit() else (1, 0, s)
+    if s.isascii() and s.isdigit():  # as a number, however long: by length without leading zeros, then digits
+        digits = s.lstrip("0")
+        return (0, len(digits), digits, s)
+    return (1, 0, "", s)
 
 
 def _tie_key(key: str, a: Applicant, b: Breakdown) -> tuple[Any, ...]:

@@ -37,7 +37,8 @@ class Exporter:
     count: Callable[[Any, dict], int]
     """`count(user, params)` → the persons the file names."""
     build: Callable[[Any, dict], bytes]
-    """`build(user, params)` → the file, before its watermark."""
+    """`build(user, params)` → the file, before its watermark. It may note in `params` what it changed
+    (e.g. the letters it marked printed), which is saved with the export for `dropped`."""
     format: str
     """"csv", "pdf" or "xml": how the watermark goes in (`exports.watermark`)."""
     stem: Callable[[dict], str]

@@ -83,7 +83,7 @@ def do_request_export(user: Any, kind: str, params: dict | None = None, reason: 
         export.sha256 = hashlib.sha256(content).hexdigest()
         export.filename = f"{exporter.stem(params)}-export{export.pk}.{exporter.format}"
         export.watermark = mark.line
-        export.save(update_fields=["stored", "sha256", "filename", "watermark"])
+        export.save(update_fields=["params", "stored", "sha256", "filename", "watermark"])
         record("export.requested", actor=user, target=export, categories=categories,
                detail={"kind": kind, "rows": persons, "bulk": bulk, "sha256": export.sha256,
                        "approver_role": str(APPROVERS.get(org.kind, Role.CITY_SUPERVISOR)),
