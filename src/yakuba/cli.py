@@ -486,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_config(sub, add)
 
-    p = add("manage", "Django's management commands (migrate, createsuperuser, …)", cmd_manage)
+    p = add("manage", "Django's management commands (migrate, create_admin, enroll_factor, …)", cmd_manage)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 

@@ -3,7 +3,8 @@
 Every file yakuba writes for a person or another system goes through :func:`write_atomic`: a
 temporary file beside the target (created exclusively, never through a link), fsync, rename over
 the target, fsync of the folder. A crash or a kill leaves either the old file or the new one,
-and at most a hidden ``.NAME.*.tmp`` beside it, which the next write does not trip over.
+and at most a hidden ``.NAME.PID-*.tmp`` beside it, which the next write of that file removes
+once the process PID is gone (:func:`remove_abandoned_temps`).
 :func:`staged` is the same as a block, for a file whose rename waits on something else (the vault
 renames inside the database transaction that records the file); :func:`write_new` is the same for a
 file that must not exist yet.
@@ -24,7 +25,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from yakuba.errors import YakubaError
 
-__all__ = ["fsync_dir", "check_output", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
+__all__ = ["fsync_dir", "check_output", "remove_abandoned_temps", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
            "write_new"]
 
 
@@ -66,7 +67,43 @@ def fsync_dir(directory: Path) -> None:
 
 
 def _temp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    remove_abandoned_temps(path)
+    return path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def remove_abandoned_temps(path: Path | str) -> list[str]:
+    """Remove the hidden temp files of ``path`` left by a writer that was killed (its process is
+    gone); those of a process still running are left alone. The names removed."""
+    path = Path(path)
+    prefix, removed = f".{path.name}.", []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix):-len(".tmp")].split("-", 1)[0]
+        if not (pid_text.isdigit() and len(pid_text) < 10) or _alive(int(pid_text)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(name)
+        except OSError:
+            pass
+    return removed
 
 
 class Staged:

@@ -9,10 +9,11 @@ approves it (supervisor). Idempotent: does nothing when the demo round exists.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
+
+from yakuba.site.config import env_int
 
 DEMO_ROUND = "デモ 一次調整"
 ADMISSION_YEAR = 2027
@@ -30,7 +31,7 @@ def run(staff: Any, supervisor: Any, progress: Callable[[str], None] = lambda m:
 
     if Round.objects.filter(name=DEMO_ROUND).exists():
         return
-    children = int(os.environ.get("YAKUBA_DEMO_APPLICANTS", "600"))
+    children = env_int("YAKUBA_DEMO_APPLICANTS", 600)
     facilities = max(3, children // 15)
     progress(f"利用調整のデモ: 申込 {children} 件・施設 {facilities} か所を用意しています")
     population = make_population(children, facilities, ADMISSION_YEAR, seed=11, batch="B9001")

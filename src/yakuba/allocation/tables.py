@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from yakuba.site.config import env_int
+
 from .errors import Problems
 
 __all__ = ["Table", "cell_text", "normalize_header", "normalize_id", "parse_int", "read_table", "table_from_rows"]
@@ -138,7 +140,7 @@ class Table:
         return {h: cells[i] if i < len(cells) else "" for h, i in self.index.items()}
 
 
-MAX_ROWS = int(os.environ.get("YAKUBA_TABLE_MAX_ROWS", "100000"))
+MAX_ROWS = env_int("YAKUBA_TABLE_MAX_ROWS", 100_000)
 """The most rows (as a spreadsheet counts them, the header included) a round's table may have
 (children, daycares, combinations, a result): far more than any city's round, and what bounds the
 memory it takes (the file is read as a stream, never whole). A longer table is one located

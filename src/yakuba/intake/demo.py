@@ -15,7 +15,6 @@ The forms are made by ``yakuba.ocr.synth`` (invented names, みどり市's real 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from yakuba.handover import service as handover
 from yakuba.intake.actions import delivery, reading, review, upload, verification
 from yakuba.intake.models import Application, Batch, FieldValue, Page
 from yakuba.ocr.synth import synth
+from yakuba.site.config import env_int
 
 SEED = 20261126
 MAIN_BATCH = "R8-第1便"
@@ -33,10 +33,7 @@ PREVIOUS_BATCH = "R8-前回分"
 
 def page_count() -> int:
     """How many forms the main batch has (``YAKUBA_DEMO_SCANS``; the tests use a few)."""
-    try:
-        return max(1, int(os.environ.get("YAKUBA_DEMO_SCANS", "60")))
-    except ValueError:
-        return 60
+    return env_int("YAKUBA_DEMO_SCANS", 60)
 
 
 def run(vendor: Any, responsible: Any, operator: Any, city_staff: Any, progress: Callable[[str], None]) -> None:

@@ -41,6 +41,7 @@ import cv2
 import numpy as np
 
 from yakuba.ocr.canonical import LARGE_KANA
+from yakuba.site.config import env_int
 
 REC_HEIGHT = 48
 REC_MIN_RATIO = 320 / 48
@@ -143,7 +144,7 @@ class Recogniser:
 
 @lru_cache(maxsize=1)
 def default_recogniser() -> Recogniser:
-    return Recogniser(threads=int(os.environ.get("YAKUBA_OCR_THREADS", "1")))
+    return Recogniser(threads=env_int("YAKUBA_OCR_THREADS", 1))
 
 
 # --------------------------------------------------------------------------- masks

@@ -13,25 +13,17 @@ Defaults: `YAKUBA_UPLOAD_MAX_PIXELS` (50 000 000 pixels: an A3 page at 600 dpi i
 from __future__ import annotations
 
 import io
-import os
 import warnings
 from typing import Any, Iterator
 
 from PIL import Image
 
 from yakuba.errors import YakubaError
+from yakuba.site.config import env_int
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        value = int(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
-MAX_PIXELS = _env_int("YAKUBA_UPLOAD_MAX_PIXELS", 50_000_000)
-MAX_PAGES = _env_int("YAKUBA_UPLOAD_MAX_PAGES", 200)
+MAX_PIXELS = env_int("YAKUBA_UPLOAD_MAX_PIXELS", 50_000_000)
+MAX_PAGES = env_int("YAKUBA_UPLOAD_MAX_PAGES", 200)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 

@@ -25,6 +25,24 @@ def files_dir() -> Path:
     return data_dir() / "files"
 
 
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole number from the environment; a value that is not one (or is under `minimum`) is
+    refused with one line naming the variable, before anything starts."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        from yakuba.errors import EnvironmentProblem
+
+        raise EnvironmentProblem(f"環境変数 {name} は {minimum} 以上の整数で指定してください (値: {raw[:40]!r})",
+                                 where=name)
+    return value
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:

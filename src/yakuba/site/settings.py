@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from yakuba.site.config import data_dir, env_bool, files_dir, keys_dir
+from yakuba.site.config import data_dir, env_bool, env_int, files_dir, keys_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -153,7 +153,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-AXES_FAILURE_LIMIT = int(os.environ.get("YAKUBA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("YAKUBA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # Each alone locks: one user name tried from many addresses, and one address trying many names
 # (password spraying). Failures are forgotten only after the cool-off or a full login with the
@@ -224,9 +224,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- yakuba ---------------------------------------------------------------------------------
 # A supervisor must approve an export of declared personal data with at least this many rows.
-YAKUBA_BULK_EXPORT_ROWS = int(os.environ.get("YAKUBA_BULK_EXPORT_ROWS", "10"))
+YAKUBA_BULK_EXPORT_ROWS = env_int("YAKUBA_BULK_EXPORT_ROWS", 10)
 # A built export waits this long in the vault for its download, then is erased (yakuba exports expire).
-YAKUBA_EXPORT_TTL_H = int(os.environ.get("YAKUBA_EXPORT_TTL_H", "24"))
+YAKUBA_EXPORT_TTL_H = env_int("YAKUBA_EXPORT_TTL_H", 24)
 # Kinds of export a supervisor may pre-approve for a period (comma-separated, e.g. debit.notices).
 YAKUBA_ROUTINE_EXPORTS = [k.strip() for k in os.environ.get("YAKUBA_ROUTINE_EXPORTS", "").split(",") if k.strip()]
 # Residents' records a user may see an hour, per role (yakuba.audit.budget; README).
@@ -234,17 +234,17 @@ YAKUBA_READ_BUDGET = os.environ.get("YAKUBA_READ_BUDGET", "")
 YAKUBA_INSTALLATION = os.environ.get("YAKUBA_INSTALLATION", "demo")
 
 # Uploads stay in memory, never a plaintext temporary file (yakuba.uploads); at most this much a request.
-YAKUBA_UPLOAD_LIMIT_MB = int(os.environ.get("YAKUBA_UPLOAD_LIMIT_MB", "64"))
+YAKUBA_UPLOAD_LIMIT_MB = env_int("YAKUBA_UPLOAD_LIMIT_MB", 64)
 FILE_UPLOAD_HANDLERS = ["yakuba.uploads.InMemoryUploadHandler"]
 # A scan may claim at most this many pixels (read from its header: a decompression bomb is refused
 # before it is decoded) and a PDF at most this many pages (yakuba.ocr.limits reads the same variables).
-YAKUBA_UPLOAD_MAX_PIXELS = int(os.environ.get("YAKUBA_UPLOAD_MAX_PIXELS", "50000000"))
-YAKUBA_UPLOAD_MAX_PAGES = int(os.environ.get("YAKUBA_UPLOAD_MAX_PAGES", "200"))
+YAKUBA_UPLOAD_MAX_PIXELS = env_int("YAKUBA_UPLOAD_MAX_PIXELS", 50_000_000)
+YAKUBA_UPLOAD_MAX_PAGES = env_int("YAKUBA_UPLOAD_MAX_PAGES", 200)
 
 # 口座振替: the relay (仲介機関) the water department sends its 全銀 files through, with this
 # installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.
 # a running background job that has not reported for this long lost its worker (yakuba.jobs.models.LEASE)
-YAKUBA_JOB_LEASE_S = int(os.environ.get("YAKUBA_JOB_LEASE_S", "600"))
+YAKUBA_JOB_LEASE_S = env_int("YAKUBA_JOB_LEASE_S", 600)
 
 _relay = os.environ.get("YAKUBA_DEBIT_RELAY", "")
 if _relay == "simulator":
