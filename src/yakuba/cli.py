@@ -165,6 +165,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     options = ["--queue-name", "*", "--no-reload"]
     if args.batch:
         options.append("--batch")
+    else:
+        from django.conf import settings
+
+        from yakuba.jobs import housekeeping
+
+        housekeeping.start(settings.YAKUBA_HOUSEKEEPING_S)  # exports past their time, every few minutes
     call_command("db_worker", *options)
     return EXIT_OK
 

@@ -245,6 +245,7 @@ YAKUBA_UPLOAD_MAX_PAGES = env_int("YAKUBA_UPLOAD_MAX_PAGES", 200)
 # installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.
 # a running background job that has not reported for this long lost its worker (yakuba.jobs.models.LEASE)
 YAKUBA_JOB_LEASE_S = env_int("YAKUBA_JOB_LEASE_S", 600)
+YAKUBA_HOUSEKEEPING_S = env_int("YAKUBA_HOUSEKEEPING_S", 300)  # a running worker erases expired exports this often
 
 _relay = os.environ.get("YAKUBA_DEBIT_RELAY", "")
 if _relay == "simulator":
