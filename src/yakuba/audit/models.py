@@ -31,6 +31,10 @@ class AuditEntry(models.Model):
         verbose_name = "監査ログ"
         verbose_name_plural = "監査ログ"
         ordering = ["seq"]
+        indexes = [  # the read budget and the readers page count by these (migration 0002)
+            models.Index(fields=["actor_id", "at"], name="audit_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+        ]
 
     def chain_fields(self) -> dict[str, object]:
         """The fields the hash covers (everything but the hashes themselves)."""
