@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import re
 import unicodedata
@@ -261,10 +262,36 @@ def _csv_records(opener: Opener, name: str, problems: Problems,
     return records
 
 
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024
+"""The most an .xlsx may unpack to (its parts together, as its zip directory declares them; Python's
+zip reader never gives more than a part declares). A few kilobytes can declare gigabytes of sheet
+XML (a decompression bomb): such a file is refused before any part is unpacked, and logged."""
+
+
+def _xlsx_too_big(data: bytes, name: str, problems: Problems) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False  # openpyxl says why it cannot read it
+    if unpacked <= MAX_XLSX_UNPACKED:
+        return False
+    logging.getLogger("yakuba.security").warning(
+        "refused .xlsx %s: declares %d bytes unpacked from %d (decompression bomb?)", name, unpacked, len(data))
+    problems.add(name, None, None, None,
+                 f".xlsx の展開後の大きさ {unpacked:,} バイトが上限 {MAX_XLSX_UNPACKED:,} バイトを超えるため読みません"
+                 f" (the workbook would unpack to more than the limit: refused as a decompression bomb)")
+    return True
+
+
 def _xlsx_records(data: bytes, name: str, problems: Problems,
                   max_rows: int | None) -> list[tuple[int, list[str]]] | None:
     import openpyxl  # 0.25 s to import: only when an .xlsx is read
 
+    if _xlsx_too_big(data, name, problems):
+        return None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001  (zip, XML and openpyxl errors alike)
