@@ -25,7 +25,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from yakuba.errors import YakubaError
 
-__all__ = ["fsync_dir", "check_output", "remove_abandoned_temps", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
+__all__ = ["fsync_dir", "check_output", "process_alive", "remove_abandoned_temps", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
            "write_new"]
 
 
@@ -71,7 +71,8 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs on this machine (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -95,7 +96,7 @@ def remove_abandoned_temps(path: Path | str) -> list[str]:
         if not (name.startswith(prefix) and name.endswith(".tmp")):
             continue
         pid_text = name[len(prefix):-len(".tmp")].split("-", 1)[0]
-        if not (pid_text.isdigit() and len(pid_text) < 10) or _alive(int(pid_text)):
+        if not (pid_text.isdigit() and len(pid_text) < 10) or process_alive(int(pid_text)):
             continue
         try:
             if entry.is_file(follow_symlinks=False):

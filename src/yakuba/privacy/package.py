@@ -63,7 +63,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyrage import x25519
 
-from yakuba.files import fsync_dir, write_atomic
+from yakuba.files import fsync_dir, process_alive, write_atomic
 from yakuba.privacy._common import (
     b64,
     canonical_json,
@@ -983,16 +983,6 @@ unverified, never visible under the files' own names, removed when the open ends
 process that was killed is removed by the next open into the same DEST."""
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return True
-    return True
-
-
 def remove_abandoned_staging(dest_dir: Path) -> list[str]:
     """Remove the staging folders in ``dest_dir`` whose process is gone (killed during an open);
     the names removed. A folder of a process still running (another open) is left alone."""
@@ -1001,7 +991,7 @@ def remove_abandoned_staging(dest_dir: Path) -> list[str]:
         if not entry.name.startswith(STAGING_PREFIX):
             continue
         pid_text = entry.name[len(STAGING_PREFIX):].split("-", 1)[0]
-        if pid_text.isdigit() and len(pid_text) < 10 and _alive(int(pid_text)):
+        if pid_text.isdigit() and len(pid_text) < 10 and process_alive(int(pid_text)):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)

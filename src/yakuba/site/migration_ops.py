@@ -11,24 +11,23 @@ from typing import Any
 from django.db import migrations
 
 
+def _without_locking(schema_editor: Any, method: str, model: Any, index: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        getattr(schema_editor, method)(model, index, concurrently=True)
+    else:
+        getattr(schema_editor, method)(model, index)
+
+
 class AddIndexWithoutLocking(migrations.AddIndex):
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(model, self.index, concurrently=True)
-        else:
-            schema_editor.add_index(model, self.index)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            _without_locking(schema_editor, "add_index", model, self.index)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         model = from_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, self.index, concurrently=True)
-        else:
-            schema_editor.remove_index(model, self.index)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            _without_locking(schema_editor, "remove_index", model, self.index)
 
     def describe(self) -> str:
         return super().describe() + " (without locking the table)"
