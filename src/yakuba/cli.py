@@ -77,6 +77,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _serve(args.host, args.port, with_worker=True)
 
 
+def _int_in(lowest: int, highest: int, what: str):  # type: ignore[no-untyped-def]
+    """An argparse type: a whole number from `lowest` to `highest` (else a usage error, exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not lowest <= value <= highest:
+            raise argparse.ArgumentTypeError(f"{what}は {lowest}〜{highest} の整数で指定してください: {text!r}")
+        return value
+    return parse
+
+
 def _serve(host: str, port: int, *, workers: int = 2, with_worker: bool = False) -> int:
     from yakuba.site.config import data_dir
 
@@ -415,12 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="start clean: erase the data directory first")
     p.add_argument("--logins-json", metavar="FILE", help="write the demo logins as JSON")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_int_in(1, 65535, "ポート番号"), default=8000)
 
     p = add("serve", "serve the web UI (gunicorn)", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=2, help="web processes")
+    p.add_argument("--port", type=_int_in(1, 65535, "ポート番号"), default=8000)
+    p.add_argument("--workers", type=_int_in(1, 64, "プロセス数"), default=2, help="web processes")
     p.add_argument("--check-deploy", action="store_true", help="refuse to start on deployment warnings")
 
     p = add("worker", "run background jobs (OCR, debit runs, verification) until stopped", cmd_worker)
@@ -501,9 +514,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; whatever it raises is told once, here (``yakuba.commandline.handle``)."""
     args = build_parser().parse_args(argv)
     try:
+        _refuse_special_files(args)
         return int(args.fn(args) or 0)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one place errors become exit codes
         return handle(_environment_problem(exc) or exc, prog="yakuba")
+
+
+def _refuse_special_files(args: argparse.Namespace) -> None:
+    """No argument may name a device, a FIFO or a socket (yakuba.files.check_not_special): an input
+    such as /dev/zero would be read forever, an output such as /dev/sda written over."""
+    from yakuba.files import check_not_special
+
+    for value in vars(args).values():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            check_not_special(item)
 
 
 def _environment_problem(exc: BaseException) -> EnvironmentProblem | None:

@@ -25,7 +25,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from yakuba.errors import YakubaError
 
-__all__ = ["fsync_dir", "check_output", "process_alive", "remove_abandoned_temps", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
+__all__ = ["fsync_dir", "check_not_special", "check_output", "SpecialFile", "process_alive", "remove_abandoned_temps", "commit_together", "staged", "staged_together", "Staged", "UnsafeOutput", "write_atomic", "write_bytes_atomic",
            "write_new"]
 
 
@@ -34,6 +34,29 @@ class UnsafeOutput(YakubaError):
 
     code = "files.unsafe_output"
     default_message = "出力先が通常のファイルではありません"
+
+
+class SpecialFile(YakubaError):
+    """A path given on the command line that is a device, a FIFO or a socket: never read or written
+    (reading ``/dev/zero`` or a FIFO nobody writes to would never end)."""
+
+    code = "files.special"
+    default_message = "ファイルでもフォルダでもないもの（デバイス・FIFO など）は読み書きしません"
+
+
+def check_not_special(value: object) -> None:
+    """Refuse (``SpecialFile``) a string naming an existing device, FIFO or socket (followed
+    through links); anything else — text, a missing path, a file, a folder, ``-`` — passes."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or not value or value == "-" or "\x00" in value:
+        return
+    try:
+        mode = os.stat(value).st_mode
+    except (OSError, ValueError):
+        return
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise SpecialFile(f"{SpecialFile.default_message}: {value}", where=value)
 
 
 def check_output(path: Path | str) -> None:
