@@ -9,8 +9,7 @@ approves it (supervisor). Idempotent: does nothing when the demo round exists.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import io
 from typing import Any, Callable
 
 from yakuba.site.config import env_int
@@ -25,8 +24,9 @@ def run(staff: Any, supervisor: Any, progress: Callable[[str], None] = lambda m:
     from yakuba.admission.actions.income import do_import_income
     from yakuba.admission.actions.rounds import do_approve, do_create_round, read_facilities
     from yakuba.admission.models import Round
-    from yakuba.admission.synthetic import (apply_facts, load_residents, make_population, write_delivery,
-                                            write_facilities_csv, write_income_csv)
+    from yakuba.admission.synthetic import (apply_facts, delivery_files, facilities_csv, income_csv,
+                                            load_residents, make_population)
+    from yakuba.allocation.tables import InMemory
     from yakuba.handover.service import create
 
     if Round.objects.filter(name=DEMO_ROUND).exists():
@@ -36,18 +36,17 @@ def run(staff: Any, supervisor: Any, progress: Callable[[str], None] = lambda m:
     progress(f"利用調整のデモ: 申込 {children} 件・施設 {facilities} か所を用意しています")
     population = make_population(children, facilities, ADMISSION_YEAR, seed=11, batch="B9001")
     load_residents(population.residents)
-    with tempfile.TemporaryDirectory(prefix="yakuba-demo-admission-") as tmp:
-        folder = Path(tmp)
-        files = write_delivery(folder / "payload", population.records, batch="B9001")
-        package = folder / "B9001.yakuba"
-        create(package, files, sender="vendor-entry", recipient="kodomo", purpose="入園申込データの納品(デモ)")
-        progress("利用調整のデモ: 納品パッケージを受領しています")
-        do_import_package(package, staff, admission_year=ADMISSION_YEAR)
-        apply_facts(population.facts, ADMISSION_YEAR)
-        do_import_income(write_income_csv(folder / "income.csv", population.incomes, encoding="cp932"), staff,
-                               year=ADMISSION_YEAR)
-        rnd = do_create_round(ADMISSION_YEAR, read_facilities(
-            write_facilities_csv(folder / "facilities.csv", population.facilities)), staff, name=DEMO_ROUND)
+    # Everything in memory: no file of the (synthetic) residents is written outside the vault.
+    package = io.BytesIO()
+    create(package, delivery_files(population.records, batch="B9001"), sender="vendor-entry", recipient="kodomo",
+           purpose="入園申込データの納品(デモ)")
+    progress("利用調整のデモ: 納品パッケージを受領しています")
+    do_import_package(package.getvalue(), staff, admission_year=ADMISSION_YEAR, name="B9001.yakuba")
+    apply_facts(population.facts, ADMISSION_YEAR)
+    do_import_income(InMemory("income.csv", income_csv(population.incomes, encoding="cp932")), staff,
+                     year=ADMISSION_YEAR)
+    rnd = do_create_round(ADMISSION_YEAR, read_facilities(
+        InMemory("facilities.csv", facilities_csv(population.facilities))), staff, name=DEMO_ROUND)
     progress("利用調整のデモ: 一次調整を計算しています")
     do_compute(rnd, staff)
     do_approve(rnd, supervisor)

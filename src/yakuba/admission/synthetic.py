@@ -142,24 +142,41 @@ def write_delivery(folder: Path, records: list[dict[str, Any]], *, batch: str = 
     The records are written as given, their `format` included, so that a test can deliver one
     of another format."""
     folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in delivery_files(records, batch=batch, sender=sender, recipient=recipient):
+        (folder / name).write_bytes(data)
+        paths.append(folder / name)
+    return paths
+
+
+def delivery_files(records: list[dict[str, Any]], *, batch: str = "B0001", sender: str = "vendor-entry",
+                   recipient: str = "kodomo") -> list[tuple[str, bytes]]:
+    """The files of :func:`write_delivery` in memory, as (name, bytes) for a package."""
     header = {"batch": batch, "name": "R8-第1便", "sender": sender, "recipient": recipient,
               "records": len(records), "template": "application", "fields": len(FIELD_IDS),
               "points_table": "みどり市 保育所等利用調整基準(基準指数)デモ", "created_at": "2026-11-27T10:15:00+09:00"}
-    (folder / HEADER_FILE).write_bytes(header_bytes(header))
-    (folder / RECORDS_FILE).write_bytes("".join(dumps(r) + "\n" for r in records).encode("utf-8"))
-    return [folder / HEADER_FILE, folder / RECORDS_FILE]
+    return [(HEADER_FILE, header_bytes(header)),
+            (RECORDS_FILE, "".join(dumps(r) + "\n" for r in records).encode("utf-8"))]
+
+
+def income_csv(incomes: dict[str, int], *, encoding: str = "utf-8") -> bytes:
+    lines = ["宛名番号,所得割額,備考"] + [f"{k},{v}," for k, v in incomes.items()]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
 def write_income_csv(path: Path, incomes: dict[str, int], *, encoding: str = "utf-8") -> Path:
-    lines = ["宛名番号,所得割額,備考"] + [f"{k},{v}," for k, v in incomes.items()]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    path.write_bytes(income_csv(incomes, encoding=encoding))
     return path
 
 
-def write_facilities_csv(path: Path, facilities: list[tuple[str, str, list[int]]]) -> Path:
+def facilities_csv(facilities: list[tuple[str, str, list[int]]]) -> bytes:
     lines = ["施設ID,施設名," + ",".join(f"{a}歳定員" for a in range(6))]
     lines += [f"{c},{n}," + ",".join(str(x) for x in cap) for c, n, cap in facilities]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_facilities_csv(path: Path, facilities: list[tuple[str, str, list[int]]]) -> Path:
+    path.write_bytes(facilities_csv(facilities))
     return path
 
 

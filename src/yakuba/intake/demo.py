@@ -14,16 +14,13 @@ The forms are made by ``yakuba.ocr.synth`` (invented names, みどり市's real 
 
 from __future__ import annotations
 
-import json
-import tempfile
 import time
-from pathlib import Path
 from typing import Any, Callable
 
 from yakuba.handover import service as handover
 from yakuba.intake.actions import delivery, reading, review, upload, verification
 from yakuba.intake.models import Application, Batch, FieldValue, Page
-from yakuba.ocr.synth import synth
+from yakuba.ocr.synth import png_bytes, synth_pages
 from yakuba.site.config import env_int
 
 SEED = 20261126
@@ -46,15 +43,12 @@ def run(vendor: Any, responsible: Any, operator: Any, city_staff: Any, progress:
     main = page_count()
     previous = max(1, min(3, main // 20))
     total = previous + main
-    with tempfile.TemporaryDirectory(prefix="yakuba-demo-scans-") as folder:
-        progress(f"架空の入園申請書 {total} 枚をスキャン画像として作っています")
-        truth_path = synth(total, SEED, folder)
-        truth = {}
-        for line in truth_path.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            truth[item["page"]] = item["fields"]
-        files = sorted(Path(folder).glob("page-*.png"))
-        uploads = [upload.Upload(f.name, f.read_bytes()) for f in files]
+    progress(f"架空の入園申請書 {total} 枚をスキャン画像として作っています")
+    truth: dict[str, dict[str, str]] = {}
+    uploads = []
+    for page in synth_pages(total, SEED):  # in memory: no scan of a (synthetic) person is written to disk
+        truth[page.name] = page.truth
+        uploads.append(upload.Upload(page.name, png_bytes(page.scan.image)))
 
     progress(f"{PREVIOUS_BATCH}: {previous} 枚を読み取り、確認して市へ納品します")
     batch = upload.do_create_batch(vendor, PREVIOUS_BATCH, uploads[:previous], responsible)

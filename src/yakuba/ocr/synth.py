@@ -30,14 +30,14 @@ import unicodedata
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Iterator, Sequence
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from yakuba.errors import YakubaError
-from yakuba.files import write_atomic
+from yakuba.files import write_atomic, write_bytes_atomic
 from yakuba.ocr.render import blank_array, px
 from yakuba.ocr.template import Box, Field, Template, load_template
 
@@ -470,6 +470,27 @@ def synth_page(index: int, seed: int, template: Template | None = None, fonts: S
     return SynthPage(f"page-{index:04d}.png", plan.truth, clean, scan(clean, rng, dpi))
 
 
+def png_bytes(image: np.ndarray) -> bytes:
+    """A page image as the PNG a scanner would save (fast compression)."""
+    ok, encoded = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise OSError(errno.EIO, "cannot encode the page image")
+    return encoded.tobytes()
+
+
+def synth_pages(count: int, seed: int, fonts: Sequence[str] | None = None, dpi: int = 200,
+                template: Template | None = None,
+                facility_codes: Sequence[str] = FACILITY_CODES) -> Iterator[SynthPage]:
+    """Pages 1 … ``count`` of the set ``seed``, in memory (nothing is written anywhere)."""
+    template = template or load_template()
+    fonts = list(fonts) if fonts else default_fonts()
+    for f in fonts:
+        if not os.path.exists(f):
+            raise FontMissing(f"フォントがありません (no such font): {f}")
+    for i in range(1, count + 1):
+        yield synth_page(i, seed, template, fonts, dpi, facility_codes)
+
+
 def synth(count: int, seed: int, out_dir: str | Path, fonts: Sequence[str] | None = None, dpi: int = 200,
           template: Template | None = None, progress=None,  # type: ignore[no-untyped-def]
           facility_codes: Sequence[str] = FACILITY_CODES) -> Path:
@@ -477,18 +498,12 @@ def synth(count: int, seed: int, out_dir: str | Path, fonts: Sequence[str] | Non
     The wishes are drawn from ``facility_codes`` (default: the demo city's)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    template = template or load_template()
-    fonts = list(fonts) if fonts else default_fonts()
-    for f in fonts:
-        if not os.path.exists(f):
-            raise FontMissing(f"フォントがありません (no such font): {f}")
+    pages = synth_pages(count, seed, fonts, dpi, template, facility_codes)
     truth_path = out / "truth.jsonl"
 
     def writer(fh: BinaryIO) -> None:
-        for i in range(1, count + 1):
-            page = synth_page(i, seed, template, fonts, dpi, facility_codes)
-            if not cv2.imwrite(str(out / page.name), page.scan.image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
-                raise OSError(errno.EIO, "cannot write the page image", str(out / page.name))
+        for i, page in enumerate(pages, 1):
+            write_bytes_atomic(out / page.name, png_bytes(page.scan.image))
             line = json.dumps({"page": page.name, "fields": page.truth}, ensure_ascii=False) + "\n"
             fh.write(line.encode("utf-8"))
             if progress:
