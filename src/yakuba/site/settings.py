@@ -267,5 +267,7 @@ LOGGING = {
     "loggers": {
         "yakuba": {"handlers": ["console"], "level": os.environ.get("YAKUBA_LOG_LEVEL", "INFO")},
         "django.request": {"handlers": ["console"], "level": "WARNING"},
+        # forged requests: a missing CSRF token, a host not allowed, a suspicious file name
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
