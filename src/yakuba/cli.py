@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from yakuba.commandline import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, handle, write_output
+from yakuba.commandline import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, handle, number_in, write_output
 from yakuba.errors import EnvironmentProblem
 
 
@@ -75,19 +75,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return EXIT_OK
     return _serve(args.host, args.port, with_worker=True)
-
-
-def _int_in(lowest: int, highest: int, what: str):  # type: ignore[no-untyped-def]
-    """An argparse type: a whole number from `lowest` to `highest` (else a usage error, exit 2)."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or not lowest <= value <= highest:
-            raise argparse.ArgumentTypeError(f"{what}は {lowest}〜{highest} の整数で指定してください: {text!r}")
-        return value
-    return parse
 
 
 def _serve(host: str, port: int, *, workers: int = 2, with_worker: bool = False) -> int:
@@ -428,12 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="start clean: erase the data directory first")
     p.add_argument("--logins-json", metavar="FILE", help="write the demo logins as JSON")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=_int_in(1, 65535, "ポート番号"), default=8000)
+    p.add_argument("--port", type=number_in(1, 65535, "ポート番号"), default=8000)
 
     p = add("serve", "serve the web UI (gunicorn)", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=_int_in(1, 65535, "ポート番号"), default=8000)
-    p.add_argument("--workers", type=_int_in(1, 64, "プロセス数"), default=2, help="web processes")
+    p.add_argument("--port", type=number_in(1, 65535, "ポート番号"), default=8000)
+    p.add_argument("--workers", type=number_in(1, 64, "プロセス数"), default=2, help="web processes")
     p.add_argument("--check-deploy", action="store_true", help="refuse to start on deployment warnings")
 
     p = add("worker", "run background jobs (OCR, debit runs, verification) until stopped", cmd_worker)

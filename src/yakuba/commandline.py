@@ -102,3 +102,21 @@ def write_output(data: bytes, out: str | Path | None, *, keep_mode: bool = False
         return
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def number_in(lowest: float, highest: float, what: str, kind: type = int):  # type: ignore[no-untyped-def]
+    """An argparse type: a number (`kind`: int or float) from `lowest` to `highest`; anything else
+    (text, nan, inf, out of range) is a usage error (exit 2) naming the range."""
+    import argparse
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            value = None
+        if value is None or (isinstance(value, float) and not math.isfinite(value)) or not lowest <= value <= highest:
+            raise argparse.ArgumentTypeError(f"{what}は {lowest}〜{highest} の{'整数' if kind is int else '数'}で指定してください: {text!r}")
+        return value
+    return parse
+

@@ -38,7 +38,7 @@ def _create(username: str, monkeypatch: pytest.MonkeyPatch, password: str = PASS
     return yakuba("manage", "create_admin", username, "--password-env", "YAKUBA_TEST_ADMIN_PASSWORD")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # `yakuba manage` closes the connection when it ends, as manage.py does
 def test_it_works(monkeypatch: pytest.MonkeyPatch) -> None:
     ran = _create("first-admin", monkeypatch)
     assert ran.code == 0, ran.err
@@ -59,7 +59,7 @@ def test_it_works(monkeypatch: pytest.MonkeyPatch) -> None:
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # `yakuba manage` closes the connection when it ends, as manage.py does
 def test_a_second_admin_from_the_shell_waits_for_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
     factories.user(Role.ADMIN, "existing-admin")
     ran = _create("second-admin", monkeypatch)
@@ -75,7 +75,7 @@ def test_a_second_admin_from_the_shell_waits_for_the_first(monkeypatch: pytest.M
     assert client.get("/admin/").status_code in (302, 403)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # `yakuba manage` closes the connection when it ends, as manage.py does
 def test_a_new_device_replaces_the_lost_one(monkeypatch: pytest.MonkeyPatch, settings) -> None:  # type: ignore[no-untyped-def]
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the old code's failure would otherwise delay the new one
     made = _create("ops-lead", monkeypatch)
@@ -97,7 +97,7 @@ def test_a_new_device_replaces_the_lost_one(monkeypatch: pytest.MonkeyPatch, set
     assert client.post("/login/code/", {"code": _code(second), "next": "/admin/"})["Location"] == "/admin/"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # `yakuba manage` closes the connection when it ends, as manage.py does
 @pytest.mark.parametrize("argv, says", [
     (["enroll_factor", "nobody-here"], "利用者がいません"),
     (["enroll_factor", "t-vendor_operator"], "二段階認証は要りません"),
@@ -116,7 +116,7 @@ def test_it_refuses_in_one_line(argv: list[str], says: str, monkeypatch: pytest.
     assert not User.objects.filter(username="new-admin").exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # `yakuba manage` closes the connection when it ends, as manage.py does
 def test_a_weak_password_makes_no_admin(monkeypatch: pytest.MonkeyPatch) -> None:
     ran = _create("weak-admin", monkeypatch, password="short")
     assert ran.code == 1 and ran.one_line and "規則に合いません" in ran.err, ran.err

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
-from yakuba.commandline import EXIT_OK, fail, guarded
+from yakuba.commandline import EXIT_OK, fail, guarded, number_in
 from yakuba.relay.errors import RelayError
 
 EXIT_NOT_READY = 3
@@ -114,8 +114,8 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
         p.add_argument("--cert", required=True, help="this sender's client certificate (PEM)")
         p.add_argument("--key", required=True, help="its private key (PEM)")
         p.add_argument("--ca", required=True, help="the relay CA certificate (PEM)")
-        p.add_argument("--retries", type=int, default=4, help="retries after a dropped connection (default 4)")
-        p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+        p.add_argument("--retries", type=number_in(0, 20, "再試行の回数"), default=4, help="retries after a dropped connection (default 4)")
+        p.add_argument("--timeout", type=number_in(0.1, 600, "待ち時間(秒)", float), default=30.0, help="seconds per request (default 30)")
 
     p = add("pki", "make a private CA, the server certificate and client certificates in DIR", told(cmd_pki),
             relay_sub)
@@ -130,9 +130,9 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--trusted-proxy", action="append", metavar="ADDRESS",
                    help="a TLS-terminating proxy (address or network) whose X-Client-Verified-Name is believed; "
                         "repeatable; without --cert the relay listens in plain HTTP for it")
-    p.add_argument("--threads", type=int, default=8, help="connections served at once (default 8)")
+    p.add_argument("--threads", type=number_in(1, 256, "同時に受ける接続の数"), default=8, help="connections served at once (default 8)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--port", type=number_in(0, 65535, "ポート番号"), default=8443, help="0: any free port (printed)")
     p.add_argument("--simulate-bank", action="store_true", help="answer with yakuba.zengin.bank.simulate (tests, demo)")
     p = add("send", "upload FILE; prints its id and whether it was a duplicate", told(cmd_send), relay_sub)
     p.add_argument("file")
@@ -145,5 +145,5 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
             relay_sub)
     p.add_argument("id")
     p.add_argument("--out", required=True)
-    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait up to SECONDS for the result")
+    p.add_argument("--wait", type=number_in(0, 86400, "結果を待つ時間(秒)", float), default=0.0, metavar="SECONDS", help="wait up to SECONDS for the result")
     connection(p)
