@@ -3,6 +3,7 @@ traceback): random options, random bytes, and valid tables with any cell replace
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def _round(base: Path, edits: list[tuple[str, int, int, object]], raw: dict[str,
     folder.mkdir()
     (base / "OUT").mkdir()
     for name, make in TABLES.items():
-        table = make()
+        table = copy.deepcopy(make())  # its header row is the helpers' shared list: never edit that
         for file, row, column, value in edits:
             if file == name:
                 table[row % len(table)][column % len(table[0])] = value
