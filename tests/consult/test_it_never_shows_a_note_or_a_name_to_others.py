@@ -9,6 +9,7 @@ from django.test import Client
 from tests import factories
 from tests.consult.helpers import MARKERS, consult_urls, world
 from yakuba.accounts.access import DENIED_HEADER
+from yakuba.accounts.models import Organisation
 from yakuba.accounts.roles import Role
 from yakuba.consult.models import ConsultationRecord, Goal, Task
 
@@ -40,7 +41,8 @@ def test_it_never_shows_a_note_or_a_name_to_others() -> None:
         "council_member": factories.user(Role.COUNCIL_MEMBER),
         "agency_staff": factories.user(Role.AGENCY_STAFF),
         "admin": factories.user(Role.ADMIN),
-        "center_worker of another centre": factories.user(Role.CENTER_WORKER, "w-elsewhere", org_code="agency"),
+        "center_worker of another centre": factories.user(Role.CENTER_WORKER, "w-elsewhere", org_code=Organisation.objects.create(
+            code="center2", name="試験第二センター", kind=Organisation.Kind.CENTER).code),
     }
     for label, user in outsiders.items():
         client = Client()

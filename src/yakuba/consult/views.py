@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
 from yakuba.audit.log import record
-from yakuba.audit.reveal import reveal, reveal_rows
-from yakuba.consult.access import Level, access_case, access_case_by_id, access_person_by_id, centre_cases, shown_fields
+from yakuba.audit.reveal import reveal_rows
+from yakuba.consult.access import Level, access_case_by_id, access_person_by_id, centre_cases, shown_fields
 from yakuba.consult.actions import cases as case_actions
 from yakuba.consult.actions import records as record_actions
 from yakuba.consult.forms import (AssessmentForm, CloseForm, GoalForm, IntakeForm, MemberForm, PlanForm, RecordForm,
@@ -339,4 +339,4 @@ def statistics(request: HttpRequest) -> HttpResponse:
     })
 
 
-__all__ = ["queue", "case_list", "intake_new", "case_detail", "person_detail", "statistics", "access_case"]
+__all__ = ["queue", "case_list", "intake_new", "case_detail", "person_detail", "statistics"]
