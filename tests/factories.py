@@ -16,12 +16,18 @@ ROLE_ORG = {
     Role.CITY_STAFF: "kodomo",
     Role.CITY_SUPERVISOR: "kodomo",
     Role.COUNCIL_MEMBER: "council",
+    Role.CENTER_WORKER: "center",
+    Role.CENTER_SUPERVISOR: "center",
+    Role.AGENCY_STAFF: "agency",
     Role.ADMIN: None,
 }
 ORGS = {
     "vendor-entry": ("試験データ入力株式会社", Organisation.Kind.VENDOR),
     "kodomo": ("子ども家庭課", Organisation.Kind.CITY_DEPARTMENT),
     "council": ("審議会事務局", Organisation.Kind.COUNCIL),
+    "center": ("試験基幹福祉相談センター", Organisation.Kind.CENTER),
+    "agency": ("試験地域包括支援センター", Organisation.Kind.AGENCY),
+    "fukushi": ("福祉課", Organisation.Kind.CITY_DEPARTMENT),
 }
 
 

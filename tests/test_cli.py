@@ -44,7 +44,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_sets_up_prints_logins_and_writes_them_as_json(demo: Path) -> None:
     logins = json.loads((demo / "logins.json").read_text(encoding="utf-8"))
     roles = {x["role"] for x in logins}
-    assert roles == {"vendor_operator", "vendor_responsible", "city_staff", "city_supervisor", "council_member", "admin"}
+    assert roles == {"vendor_operator", "vendor_responsible", "city_staff", "city_supervisor", "council_member", "admin",
+                     "center_worker", "center_supervisor", "agency_staff"}
+    by_name = {x["username"]: x for x in logins}
+    assert [x["username"] for x in logins if x["role"] == "center_worker"] == ["worker", "worker2"]
+    assert by_name["worker"]["totp_secret"] and by_name["center-chief"]["totp_secret"]  # they see names
+    assert by_name["agency"]["totp_secret"] is None  # sees nothing of cases yet
     assert all(x["username"] and len(x["password"]) >= 12 for x in logins)
     assert oct((demo / "demo-logins.json").stat().st_mode & 0o777) == "0o600"
 

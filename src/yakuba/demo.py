@@ -28,6 +28,8 @@ ORGANISATIONS = [
     ("fukushi", "福祉課", Organisation.Kind.CITY_DEPARTMENT),
     ("council", "情報公開・個人情報保護審議会事務局", Organisation.Kind.COUNCIL),
     ("vendor-entry", "株式会社みどりデータ入力(委託先)", Organisation.Kind.VENDOR),
+    ("center", "みどり市基幹福祉相談センター(委託先)", Organisation.Kind.CENTER),
+    ("agency-houkatsu", "みどり市中央地域包括支援センター", Organisation.Kind.AGENCY),
 ]
 
 LOGINS = [
@@ -37,6 +39,11 @@ LOGINS = [
     (Role.CITY_SUPERVISOR, "kodomo", "supervisor"),
     (Role.CITY_STAFF, "suido", "water"),
     (Role.CITY_SUPERVISOR, "suido", "water-chief"),
+    (Role.CITY_STAFF, "fukushi", "welfare"),
+    (Role.CENTER_WORKER, "center", "worker"),
+    (Role.CENTER_WORKER, "center", "worker2"),
+    (Role.CENTER_SUPERVISOR, "center", "center-chief"),
+    (Role.AGENCY_STAFF, "agency-houkatsu", "agency"),
     (Role.COUNCIL_MEMBER, "council", "council"),
     (Role.ADMIN, None, "admin"),
 ]
@@ -91,6 +98,7 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
     _applications(orgs["vendor-entry"], progress)
     _water_debit(progress)
     _admission(progress)
+    _consult(progress)
     return logins
 
 
@@ -114,6 +122,14 @@ def _admission(progress: Callable[[str], None]) -> None:
     from yakuba.admission.demo import run
 
     run(User.objects.get(username="staff"), User.objects.get(username="supervisor"), progress)
+
+
+def _consult(progress: Callable[[str], None]) -> None:
+    """基幹福祉相談センター: a few dozen synthetic cases across the four domains (yakuba.consult.demo)."""
+    from yakuba.consult.demo import run
+
+    run(User.objects.get(username="worker"), User.objects.get(username="worker2"),
+        User.objects.get(username="center-chief"), progress)
 
 
 def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None:

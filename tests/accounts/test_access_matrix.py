@@ -26,14 +26,20 @@ INSPECTORS = {Role.COUNCIL_MEMBER, Role.CITY_SUPERVISOR, Role.ADMIN}
 WATER: set[str] = set()
 # 子ども家庭課 (organisation "kodomo"): the city roles of the test users belong to it.
 KODOMO = {Role.CITY_STAFF, Role.CITY_SUPERVISOR}
+# 基幹福祉相談センター: its workers and its センター長; which case and which field, yakuba.consult.access
+# decides (tests/consult). agency_staff gets nothing of cases yet (sharing is a later slice).
+CENTRE = {Role.CENTER_WORKER, Role.CENTER_SUPERVISOR}
+# 福祉課 (organisation "fukushi") sees the centre's statistics only; the test users' city roles
+# belong to 子ども家庭課, so every role is refused here (tests/consult checks 福祉課 gets in).
+FUKUSHI: set[str] = set()
 
 EXPECTED: dict[str, object] = {
     "accounts:home": ALL,
     "accounts:login": PUBLIC,
     "accounts:logout": ALL,
     "accounts:factor": ALL,
-    "accounts:grants": {Role.ADMIN, Role.CITY_SUPERVISOR, Role.VENDOR_RESPONSIBLE},
-    "accounts:grant_decide": {Role.ADMIN, Role.CITY_SUPERVISOR, Role.VENDOR_RESPONSIBLE},
+    "accounts:grants": {Role.ADMIN, Role.CITY_SUPERVISOR, Role.VENDOR_RESPONSIBLE, Role.CENTER_SUPERVISOR},
+    "accounts:grant_decide": {Role.ADMIN, Role.CITY_SUPERVISOR, Role.VENDOR_RESPONSIBLE, Role.CENTER_SUPERVISOR},
     "accounts:devices": {Role.ADMIN},
     "accounts:healthz": PUBLIC,
     "set_language": PUBLIC,
@@ -107,6 +113,10 @@ EXPECTED: dict[str, object] = {
     "admission:child": KODOMO,
     "admission:child_notice": KODOMO,
     "admission:child_response": KODOMO,
+    **{f"consult:{name}": CENTRE for name in (
+        "queue", "cases", "intake", "case", "case_assess", "case_plan", "case_record", "case_member", "case_worker",
+        "case_close", "goal_add", "task_add", "task_done", "person")},
+    "consult:statistics": FUKUSHI,
 }
 ADMIN_SITE = {Role.ADMIN}
 

@@ -34,7 +34,9 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
 
 
 def test_the_roles_that_need_it_follow_from_the_policy() -> None:
-    assert set(FACTOR_ROLES) == {Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF, Role.CITY_SUPERVISOR, Role.ADMIN}
+    assert set(FACTOR_ROLES) == {Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF, Role.CITY_SUPERVISOR, Role.ADMIN,
+                                 Role.CENTER_WORKER, Role.CENTER_SUPERVISOR}
+    assert Role.AGENCY_STAFF not in FACTOR_ROLES  # sees nothing in clear until sharing exists
 
 
 @pytest.mark.django_db

@@ -211,6 +211,7 @@ def test_it_names_every_category_a_page_showed(settings) -> None:  # type: ignor
         all_failures += failures
     kinds = {_view_name(u) for u in all_opened}
     for must in ("intake:detail", "intake:page", "intake:batch", "intake:verify", "admission:application",
-                 "admission:child", "admission:round", "debit:customer", "debit:run", "debit:notices"):
+                 "admission:child", "admission:round", "debit:customer", "debit:run", "debit:notices",
+                 "consult:queue", "consult:case", "consult:person", "consult:cases", "consult:statistics"):
         assert must in kinds, (must, sorted(k for k in kinds if k))
     assert all_failures == [], "\n".join(all_failures)

@@ -8,7 +8,7 @@ from django.apps import apps
 from yakuba.personal import declarations_of, declared_fields
 from yakuba.privacy.declarations import Category, looks_personal
 
-OURS = {"accounts", "audit", "vault", "exports", "handover", "jobs", "intake", "debit"}
+OURS = {"accounts", "audit", "vault", "exports", "handover", "jobs", "intake", "debit", "consult"}
 VENDOR_SIDE = {"intake"}
 
 

@@ -8,12 +8,15 @@ from yakuba.privacy.declarations import Category, Declaration
 
 
 class Organisation(models.Model):
-    """A city department (市の部署), a vendor (委託先) or the council secretariat (審議会事務局)."""
+    """A city department (市の部署), a vendor (委託先), the council secretariat (審議会事務局), the
+    基幹福祉相談センター (center, outsourced by the city) or an outside support agency (関係機関)."""
 
     class Kind(models.TextChoices):
         CITY_DEPARTMENT = "city_department", "市の部署"
         VENDOR = "vendor", "委託先"
         COUNCIL = "council", "審議会事務局"
+        CENTER = "center", "基幹福祉相談センター"
+        AGENCY = "agency", "関係機関"
 
     code = models.SlugField("組織コード", max_length=40, unique=True)
     name = models.CharField("組織名", max_length=100)

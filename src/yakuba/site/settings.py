@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yakuba.intake",
     "yakuba.debit",
     "yakuba.admission",
+    "yakuba.consult",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("intake/", include("yakuba.intake.urls")),
     path("debit/", include("yakuba.debit.urls")),
     path("admission/", include("yakuba.admission.urls")),
+    path("consult/", include("yakuba.consult.urls")),
     path("admin/", restrict(admin.site.urls, Rule(roles=frozenset({Role.ADMIN.value})))),
 ]
