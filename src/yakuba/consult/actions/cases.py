@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yakuba.accounts.models import User
@@ -40,6 +40,18 @@ def _next_number(today: dt.date) -> str:
     return f"{prefix}{n:05d}"
 
 
+def _create_numbered(**fields: Any) -> Case:
+    """A case with the next number of its year; two intakes at once that drew the same number:
+    the second draws again (the number is unique), never an error."""
+    for _ in range(10):
+        try:
+            with transaction.atomic():
+                return Case.objects.create(number=_next_number(fields["opened_on"]), **fields)
+        except IntegrityError:
+            continue
+    raise ConsultError("ケース番号を割り当てられませんでした。もう一度受け付けてください。", where="number")
+
+
 def _centre_supervisor(centre_id: int) -> User | None:
     return User.objects.filter(organisation_id=centre_id, role=Role.CENTER_SUPERVISOR, is_active=True).order_by("pk").first()
 
@@ -57,9 +69,9 @@ def do_open_case(user: Any, *, person: dict[str, Any], domains: Iterable[str], r
         household = household or Household.objects.create()
         who = Person.objects.create(household=household, **{k: person.get(k) or ("" if k != "birth_date" else None)
                                                              for k in PERSON_FIELDS})
-        case = Case.objects.create(number=_next_number(timezone.localdate(received_at)), centre_id=user.organisation_id,
-                                   household=household, domains=domains, opened_on=timezone.localdate(received_at),
-                                   supervisor=_centre_supervisor(user.organisation_id))
+        case = _create_numbered(centre_id=user.organisation_id, household=household, domains=domains,
+                                opened_on=timezone.localdate(received_at),
+                                supervisor=_centre_supervisor(user.organisation_id))
         case.people.add(who)
         if user.role == Role.CENTER_WORKER:
             case.workers.add(user)
