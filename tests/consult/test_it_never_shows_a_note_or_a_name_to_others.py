@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tests import factories
 from tests.consult.helpers import MARKERS, consult_urls, world
@@ -77,3 +78,16 @@ def test_agency_staff_gets_403_on_every_case_url() -> None:
         for method in ("get", "post"):
             r = getattr(client, method)(url)
             assert r.status_code == 403 and r.get(DENIED_HEADER) == "denied", (method, url, r.status_code)
+
+
+@pytest.mark.django_db
+def test_a_case_that_does_not_exist_answers_as_one_that_is_forbidden() -> None:
+    """No oracle of which case or person ids exist: a missing one is 403, as a forbidden one."""
+    w = world()
+    outsider = Client()
+    outsider.force_login(w.other_worker)
+    assert outsider.get(reverse("consult:case", args=[w.case.pk])).status_code == 200  # it exists; whom to ask
+    assert outsider.get(reverse("consult:person", args=[w.person.pk])).status_code == 403
+    assert outsider.get(reverse("consult:case", args=[w.case.pk + 1000])).status_code == 403
+    assert outsider.get(reverse("consult:person", args=[w.person.pk + 1000])).status_code == 403
+    assert outsider.post(reverse("consult:case_record", args=[w.case.pk + 1000]), {}).status_code == 403

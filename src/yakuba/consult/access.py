@@ -21,7 +21,6 @@ from typing import Any, Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from yakuba.accounts.roles import Role
 from yakuba.consult.models import Case, Person, Task
@@ -63,10 +62,11 @@ def access_case(user: Any, case: Case) -> Level:
 
 
 def access_case_by_id(user: Any, pk: int, *, at_least: Level = Level.EXISTS) -> tuple[Case, Level]:
-    """The case and the user's level, or 403 (PermissionDenied) below `at_least`; 404 when none."""
-    case = get_object_or_404(Case.objects.select_related("centre", "supervisor"), pk=pk)
-    level = access_case(user, case)
-    if level < max(at_least, Level.EXISTS):
+    """The case and the user's level, or 403 (PermissionDenied) below `at_least` — also when there is
+    no such case, so that the answer does not tell an outsider which case numbers exist."""
+    case = Case.objects.select_related("centre", "supervisor").filter(pk=pk).first()
+    level = access_case(user, case) if case is not None else Level.NONE
+    if case is None or level < max(at_least, Level.EXISTS):
         raise PermissionDenied("このケースを閲覧する権限がありません。")
     return case, level
 
@@ -74,7 +74,9 @@ def access_case_by_id(user: Any, pk: int, *, at_least: Level = Level.EXISTS) -> 
 def access_person_by_id(user: Any, pk: int) -> tuple[Person, Level, list[tuple[Case, Level]]]:
     """A person, the user's best level over the person's cases (a person is known through a case),
     and each case with its level; 403 unless the user may see the person's details in some case."""
-    person = get_object_or_404(Person, pk=pk)
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:  # as for a person the user may not see: no oracle of which ids exist
+        raise PermissionDenied("この相談者を閲覧する権限がありません。")
     cases = [(c, access_case(user, c)) for c in person.cases.select_related("centre").order_by("-opened_on", "-pk")]
     best = max((level for _, level in cases), default=Level.NONE)
     if best < Level.SUPERVISOR:
