@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from yakuba.commandline import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, handle, number_in, write_output
-from yakuba.errors import EnvironmentProblem
+from yakuba.errors import EnvironmentProblem, YakubaError
 
 
 def _django() -> None:
@@ -45,7 +45,7 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | Non
             raise SystemExit(fail(f"環境変数 {args.passphrase_env} にパスフレーズがありません。"))
         return value
     if getattr(args, "passphrase_file", None):
-        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\n")
+        return _text_file(args.passphrase_file, "パスフレーズのファイル").rstrip("\n")
     if getattr(args, "ask_passphrase", False):
         first = getpass.getpass("パスフレーズ: ")
         if confirm and getpass.getpass("もう一度: ") != first:
@@ -309,7 +309,7 @@ def cmd_privacy_verify_certificate(args: argparse.Namespace) -> int:
 
     public_key = args.public_key
     if args.public_key_file:
-        public_key = Path(args.public_key_file).read_text(encoding="utf-8").strip()
+        public_key = _text_file(args.public_key_file, "公開鍵のファイル").strip()
     if public_key is None:  # this installation's own key; verifying never makes one
         from yakuba.privacy.errors import KeyringError
         from django.conf import settings
@@ -505,6 +505,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.fn(args) or 0)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the one place errors become exit codes
         return handle(_environment_problem(exc) or exc, prog="yakuba")
+
+
+def _text_file(path: str, what: str) -> str:
+    """A small text file given on the command line (a passphrase, a key), as UTF-8; anything else
+    is one line naming it."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YakubaError(f"{what} {path} が UTF-8 のテキストではありません (byte {exc.start + 1})", where=path) from None
 
 
 def _refuse_special_files(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.badinput.helpers import argv_strategy, yakuba
@@ -40,6 +41,7 @@ def _edit(value: Any, path: list[int], new: Any) -> Any:
     return value
 
 
+@pytest.mark.django_db
 @SETTINGS
 @given(action=st.sampled_from(ACTIONS), argv=argv_strategy(WORDS), data=st.binary(max_size=200),
        flip=st.integers(0, 10**5), stdin=st.binary(max_size=100))
@@ -79,3 +81,29 @@ def test_the_genuine_certificate_verifies(tmp_path) -> None:  # type: ignore[no-
     file.write_bytes(CERT)
     ran = yakuba("privacy", "verify-certificate", str(file), "--public-key", _public_key_text())
     assert ran.code == 0, ran.err
+
+
+@pytest.mark.django_db
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # a backup is a slow KDF
+@given(content=st.binary(max_size=60))
+def test_any_bytes_as_a_passphrase_or_key_file_are_one_line(tmp_path, monkeypatch, content: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Found by the helper's reading of cli.py: a file that is not UTF-8 was an internal error."""
+    monkeypatch.setenv("YAKUBA_DATA", str(tmp_path / "data"))
+    given_file = tmp_path / "given"
+    given_file.write_bytes(content)
+    (tmp_path / "c.json").write_bytes(CERT)
+    for argv in (["privacy", "backup-key", str(tmp_path / "b.age"), "--passphrase-file", str(given_file)],
+                 ["privacy", "verify-certificate", str(tmp_path / "c.json"), "--public-key-file", str(given_file)]):
+        ran = yakuba(*argv)
+        assert not ran.crashed, ran.err
+        (tmp_path / "b.age").unlink(missing_ok=True)
+
+
+@pytest.mark.django_db
+def test_a_passphrase_file_that_is_not_utf8_is_named(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("YAKUBA_DATA", str(tmp_path / "data"))
+    (tmp_path / "pass").write_bytes(b"\xff\xfe\x00bad")
+    ran = yakuba("privacy", "backup-key", str(tmp_path / "b.age"), "--passphrase-file", str(tmp_path / "pass"))
+    assert ran.code == 1 and ran.one_line and "UTF-8" in ran.err and str(tmp_path / "pass") in ran.err, ran.err
+    assert not (tmp_path / "b.age").exists()
