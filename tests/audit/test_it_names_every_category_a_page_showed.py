@@ -154,11 +154,27 @@ def _visible_text(body: str) -> str:
     return html.unescape(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body))
 
 
-def crawl(client: Client, user: User, finder: Finder) -> tuple[list[str], list[str]]:
-    """Open every reachable page; the pages seen and the failures (page: categories missing)."""
+def start_pages(user: User) -> deque[str]:
+    """The site's pages without arguments that `user` may open: where a crawl starts."""
     start = [("/" + r.pattern) for r in routes()
              if r.rule and not r.rule.public and not r.takes_arguments and r.rule.admits(user)]
-    queue = deque(u for u in start if _view_name(u))
+    return deque(u for u in start if _view_name(u))
+
+
+def enqueue(links: list[str], queue: deque[str], seen: set[str], per_view: dict[str, int], limit: int) -> None:
+    """Add the site's links not seen yet to `queue`, at most `limit` pages per view."""
+    for link in links:
+        name = _view_name(link)
+        if name is None or link in seen or per_view[name] >= limit:
+            continue
+        seen.add(link)
+        per_view[name] += 1
+        queue.append(link)
+
+
+def crawl(client: Client, user: User, finder: Finder) -> tuple[list[str], list[str]]:
+    """Open every reachable page; the pages seen and the failures (page: categories missing)."""
+    queue = start_pages(user)
     seen: set[str] = set(queue)
     per_view: dict[str, int] = defaultdict(int)
     opened, failures = [], []
@@ -185,13 +201,7 @@ def crawl(client: Client, user: User, finder: Finder) -> tuple[list[str], list[s
                 failures.append(f"{user.username} {url}: shows {dict((c, v[:2]) for c, v in missing.items())} "
                                 f"but the audit entries name {sorted(recorded)}")
             links += [html.unescape(u) for u in HREF.findall(body)]
-        for link in links:
-            name = _view_name(link)
-            if name is None or link in seen or per_view[name] >= PER_VIEW:
-                continue
-            seen.add(link)
-            per_view[name] += 1
-            queue.append(link)
+        enqueue(links, queue, seen, per_view, PER_VIEW)
     return opened, failures
 
 

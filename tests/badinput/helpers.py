@@ -6,7 +6,7 @@ import io
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from yakuba.commandline import EXIT_BUG
 
@@ -69,3 +69,14 @@ def argv_strategy(words: Sequence[str]):  # type: ignore[no-untyped-def]
     word = st.one_of(st.sampled_from(list(words)), st.text(max_size=12),
                      st.integers(-10**6, 10**6).map(str), st.sampled_from(["0", "-1", "2024-13-45", "", "-"]))
     return st.lists(word, max_size=8)
+
+
+def edited(value: Any, path: Sequence[int], new: Any) -> Any:
+    """`value` (parsed JSON) with the element reached by `path` (indices taken modulo the sizes)
+    replaced by `new`; an empty path, or a scalar on the way, is replaced whole."""
+    if not path or not isinstance(value, (dict, list)) or not value:
+        return new
+    keys = list(value) if isinstance(value, dict) else list(range(len(value)))
+    key = keys[path[0] % len(keys)]
+    value[key] = edited(value[key], path[1:], new)
+    return value

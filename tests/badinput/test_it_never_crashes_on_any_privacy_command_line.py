@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.badinput.helpers import argv_strategy, yakuba
+from tests.badinput.helpers import argv_strategy, edited, yakuba
 from tests.privacy.test_certificate import CERT, KEY
 
 ACTIONS = ["fields", "verify-certificate", "public-key", "backup-key", "restore-key"]
@@ -31,14 +31,6 @@ def _public_key_text() -> str:
     raw = KEY.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return "ed25519:" + b64encode(raw).decode("ascii")
 
-
-def _edit(value: Any, path: list[int], new: Any) -> Any:
-    if not path or not isinstance(value, (dict, list)) or not value:
-        return new
-    keys = list(value) if isinstance(value, dict) else list(range(len(value)))
-    key = keys[path[0] % len(keys)]
-    value[key] = _edit(value[key], path[1:], new)
-    return value
 
 
 @pytest.mark.django_db
@@ -67,12 +59,12 @@ def test_it_works(tmp_path, monkeypatch, action: str, argv: list[str], data: byt
 @given(path=st.lists(st.integers(0, 40), max_size=5), new=SCALAR)
 def test_a_certificate_edited_anywhere_is_refused_in_one_line(tmp_path, path: list[int], new: Any) -> None:  # type: ignore[no-untyped-def]
     original = json.loads(CERT)
-    edited = _edit(json.loads(CERT), path, new)
+    changed = edited(json.loads(CERT), path, new)
     file = tmp_path / "c.json"
-    file.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    file.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
     ran = yakuba("privacy", "verify-certificate", str(file), "--public-key", _public_key_text())
     assert not ran.crashed, ran.err
-    if edited != original:
+    if changed != original:
         assert ran.code != 0 and ran.one_line, ran.err
 
 

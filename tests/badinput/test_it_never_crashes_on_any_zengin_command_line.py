@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.badinput.helpers import argv_strategy, yakuba
+from tests.badinput.helpers import argv_strategy, edited, yakuba
 from tests.zengin.helpers import files
 from tests.zengin.test_fuzz import mutated
 from yakuba.zengin.codec import build
@@ -22,15 +22,6 @@ WORDS = ["--out", "--out-dir", "--format", "json", "--pretty", "IN/a.txt", "IN/b
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-10**25, 10**25), st.text(max_size=15))
 
-
-def _edit(value: Any, path: list[int], new: Any) -> Any:
-    """`value` with the element reached by `path` (indices modulo the sizes) replaced by `new`."""
-    if not path or not isinstance(value, (dict, list)) or not value:
-        return new
-    keys = list(value) if isinstance(value, dict) else list(range(len(value)))
-    key = keys[path[0] % len(keys)]
-    value[key] = _edit(value[key], path[1:], new)
-    return value
 
 
 @SETTINGS
@@ -56,8 +47,8 @@ def test_a_show_json_edited_anywhere_builds_or_says_why(file, path: list[int], n
         (base / "f.txt").write_bytes(build(file))
         shown = yakuba("zengin", "show", str(base / "f.txt"))
         assert shown.code == 0, shown.err
-        edited = json.dumps(_edit(json.loads(shown.out), path, new), ensure_ascii=False)
-        ran = yakuba("zengin", "build", "-", "--out", str(base / "out.txt"), stdin=edited.encode("utf-8"))
+        text = json.dumps(edited(json.loads(shown.out), path, new), ensure_ascii=False)
+        ran = yakuba("zengin", "build", "-", "--out", str(base / "out.txt"), stdin=text.encode("utf-8"))
         assert not ran.crashed, ran.err
 
 

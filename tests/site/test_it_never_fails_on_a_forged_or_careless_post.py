@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
-from tests.audit.test_it_names_every_category_a_page_showed import HREF, _view_name
-from yakuba.accounts.access import routes
+from tests.audit.test_it_names_every_category_a_page_showed import HREF, _view_name, enqueue, start_pages
 from yakuba.accounts.models import User
 from yakuba.demo import LOGINS, setup_demo
 
@@ -49,9 +48,7 @@ def _ok(response) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _walk(client: Client, user: User, forms_posted: set[str]) -> list[str]:
-    start = [("/" + r.pattern) for r in routes()
-             if r.rule and not r.rule.public and not r.takes_arguments and r.rule.admits(user)]
-    queue = deque(u for u in start if _view_name(u))
+    queue = start_pages(user)
     seen, per_view, failures = set(queue), defaultdict(int), []
     posted: set[str] = set()
     while queue:
@@ -81,13 +78,7 @@ def _walk(client: Client, user: User, forms_posted: set[str]) -> list[str]:
             answer = client.post(url, {"x": "1"})
             if not _ok(answer):
                 failures.append(f"{user.username} POST {url} (no form) → {answer.status_code}")
-        for link in links:
-            name = _view_name(link)
-            if name is None or link in seen or per_view[name] >= PER_VIEW:
-                continue
-            seen.add(link)
-            per_view[name] += 1
-            queue.append(link)
+        enqueue(links, queue, seen, per_view, PER_VIEW)
     return failures
 
 
