@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yakuba.consult import views
+from yakuba.consult.views import cases as views
 
 app_name = "consult"
 urlpatterns = [
