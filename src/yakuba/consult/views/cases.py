@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any, Iterable, Sequence
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +49,8 @@ GOAL_FIELDS = ("text",)
 TASK_FIELDS = ("text", "due_on", "done_on")
 RECORD_FIELDS = ("at", "method", "said", "next_step", "follow_up_on")
 CLOSE_FIELDS = ("closed_on", "close_reason", "close_note")
+RECORDS_PER_PAGE = 50
+"""The case page shows the newest 50 consultation records; older ones page by page (?records=2)."""
 
 
 def _shown(value: Any) -> Any:
@@ -146,7 +149,9 @@ def _case_events(request: HttpRequest, case: Case, level: Level) -> dict[str, An
     _, goal_rows = _rows(request, level, Goal, goals, GOAL_FIELDS)
     tasks = list(Task.objects.filter(goal__plan__case=case).select_related("owner", "goal").order_by("due_on", "pk"))
     _, task_rows = _rows(request, level, Task, tasks, TASK_FIELDS)
-    records = list(case.records.select_related("worker"))
+    older = case.records.order_by("-at", "-pk")
+    page = Paginator(older.select_related("worker"), RECORDS_PER_PAGE).get_page(request.GET.get("records"))
+    records = sorted(page.object_list, key=lambda r: (r.at, r.pk))
     _, record_rows = _rows(request, level, ConsultationRecord, records, RECORD_FIELDS)
     close_row: list[tuple[str, str, Any]] = []
     if case.is_closed:
@@ -159,7 +164,7 @@ def _case_events(request: HttpRequest, case: Case, level: Level) -> dict[str, An
         + ([("終結", case.closed_on, close_row)] if case.is_closed else []))
     goals_with_tasks = [(g, rows, [(t, trows) for t, trows in task_rows if t.goal_id == g.pk]) for g, rows in goal_rows]
     return {"people_rows": people_rows, "assessment_rows": assessment_rows, "plan_rows": plan_rows,
-            "goals": goals_with_tasks, "timeline": timeline, "plans": plans}
+            "goals": goals_with_tasks, "timeline": timeline, "plans": plans, "records_page": page}
 
 
 @allow(*CENTRE)
