@@ -12,10 +12,11 @@ from collections import Counter
 from typing import Any, Iterable, Sequence
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -254,23 +255,34 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consult:case", pk=case.pk)
 
 
+def _or_403(queryset: Any, pk: int) -> Any:
+    """A plan, goal or task by id, or the same 403 as for a case the user may not see: a missing id
+    answers like a forbidden one, so ids are no oracle of what exists."""
+    model = getattr(queryset, "model", queryset)
+    found = model._default_manager.all() if queryset is model else queryset
+    obj = found.filter(pk=pk).first()
+    if obj is None:
+        raise PermissionDenied("このケースを閲覧する権限がありません。")
+    return obj
+
+
 def _goal_case(request: HttpRequest, pk: int, **_: Any) -> str:
-    return _case_url(request, get_object_or_404(Goal.objects.select_related("plan"), pk=pk).plan.case_id)
+    return _case_url(request, _or_403(Goal.objects.select_related("plan"), pk=pk).plan.case_id)
 
 
 def _plan_case(request: HttpRequest, pk: int, **_: Any) -> str:
-    return _case_url(request, get_object_or_404(SupportPlan, pk=pk).case_id)
+    return _case_url(request, _or_403(SupportPlan, pk=pk).case_id)
 
 
 def _task_case(request: HttpRequest, pk: int, **_: Any) -> str:
-    return _case_url(request, get_object_or_404(Task.objects.select_related("goal__plan"), pk=pk).goal.plan.case_id)
+    return _case_url(request, _or_403(Task.objects.select_related("goal__plan"), pk=pk).goal.plan.case_id)
 
 
 @allow(*CENTRE)
 @require_POST
 @user_errors(_plan_case)
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(SupportPlan, pk=pk)
+    plan = _or_403(SupportPlan, pk=pk)
     _assigned_case(request, plan.case_id)
     record_actions.do_add_goal(plan, request.user, cleaned(GoalForm, request)["text"], request=request)
     messages.success(request, "目標を追加しました。")
@@ -281,7 +293,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @user_errors(_goal_case)
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = get_object_or_404(Goal.objects.select_related("plan__case"), pk=pk)
+    goal = _or_403(Goal.objects.select_related("plan__case"), pk=pk)
     case = _assigned_case(request, goal.plan.case_id)
     data = cleaned(TaskForm, request, owners=list(case.workers.all()))
     record_actions.do_add_task(goal, request.user, text=data["text"], owner_id=data["owner"], due_on=data["due_on"],
@@ -294,7 +306,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @user_errors(_task_case)
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("goal__plan__case"), pk=pk)
+    task = _or_403(Task.objects.select_related("goal__plan__case"), pk=pk)
     _assigned_case(request, task.goal.plan.case_id)
     record_actions.do_task_done(task, request.user, request=request)
     messages.success(request, f"タスク {task.pk} を完了にしました。")
