@@ -103,3 +103,30 @@ def agency(code: str, name: str, kind: str = "houkatsu") -> Any:
 
 def city_department(code: str = "fukushi") -> Any:
     return factories.org(code)
+
+
+@dataclass
+class Sharing:
+    w: World
+    agency_a: Any
+    agency_b: Any
+    staff_a: Any
+    staff_b: Any
+    department: Any
+
+
+def sharing_world() -> Sharing:
+    """world() and two agencies (地域包括支援センター, 相談支援事業所), each with one agency_staff login."""
+    w = world()
+    a = agency("agency-a", "試験地域包括支援センターA", "houkatsu")
+    b = agency("agency-b", "試験相談支援事業所B", "soudan")
+    return Sharing(w, a, b, factories.user(Role.AGENCY_STAFF, "staff-a", org_code=a.code),
+                   factories.user(Role.AGENCY_STAFF, "staff-b", org_code=b.code), city_department())
+
+
+def logged_in(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -34,7 +34,7 @@ class _CaseForm(forms.Form):
             self.fields["person"].choices = [(p.pk, f"対象者 {p.pk}") for p in case.people.order_by("pk")]  # type: ignore[attr-defined]
         if "consent" in self.fields:
             self.fields["consent"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-                (c.pk, f"同意 {c.pk}") for c in case.consents.filter(revoked_at__isnull=True)]
+                (c.pk, f"同意 {c.pk}{'(撤回済み)' if c.is_revoked else ''}") for c in case.consents.all()]
         if "meeting" in self.fields:
             self.fields["meeting"].choices = [("", "—")] + [  # type: ignore[attr-defined]
                 (m.pk, f"支援会議 {m.pk}({m.held_on:%Y-%m-%d})") for m in case.meetings.all()]
