@@ -19,6 +19,7 @@ ALL = set(ALL_ROLES)
 PUBLIC = "public"
 VENDOR = {Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE}
 STAFF = VENDOR | {Role.CITY_STAFF, Role.CITY_SUPERVISOR}
+CENTRE = {Role.CENTER_WORKER, Role.CENTER_SUPERVISOR}
 INSPECTORS = {Role.COUNCIL_MEMBER, Role.CITY_SUPERVISOR, Role.ADMIN}
 # 上下水道総務課 (organisation "suido") only: its city_staff and city_supervisor. Every user here
 # belongs to another organisation, so every role is refused; tests/debit/test_it_admits_only_the_water_department.py
@@ -27,8 +28,7 @@ WATER: set[str] = set()
 # 子ども家庭課 (organisation "kodomo"): the city roles of the test users belong to it.
 KODOMO = {Role.CITY_STAFF, Role.CITY_SUPERVISOR}
 # 基幹福祉相談センター: its workers and its センター長; which case and which field, yakuba.consult.access
-# decides (tests/consult). agency_staff gets nothing of cases yet (sharing is a later slice).
-CENTRE = {Role.CENTER_WORKER, Role.CENTER_SUPERVISOR}
+# decides (tests/consult). agency_staff never opens a case: only consult:shared* (what was shared with it).
 # 福祉課 (organisation "fukushi") sees the centre's statistics only; the test users' city roles
 # belong to 子ども家庭課, so every role is refused here (tests/consult checks 福祉課 gets in).
 FUKUSHI: set[str] = set()
@@ -50,12 +50,13 @@ EXPECTED: dict[str, object] = {
     "audit:readers": {Role.COUNCIL_MEMBER},
     "vault:certificates": INSPECTORS | {Role.VENDOR_RESPONSIBLE},
     "vault:certificate": INSPECTORS | {Role.VENDOR_RESPONSIBLE},
-    "exports:list": STAFF,
-    "exports:request": STAFF,
-    "exports:decide": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
-    "exports:download": STAFF,
-    "exports:routine": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
-    "exports:routine_revoke": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR},
+    # the centre's files (a disclosure to an agency) leave through the same step, approved by the センター長
+    "exports:list": STAFF | CENTRE,
+    "exports:request": STAFF | CENTRE,
+    "exports:decide": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR, Role.CENTER_SUPERVISOR},
+    "exports:download": STAFF | CENTRE,
+    "exports:routine": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR, Role.CENTER_SUPERVISOR},
+    "exports:routine_revoke": {Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR, Role.CENTER_SUPERVISOR},
     "handover:list": INSPECTORS | {Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF},
     "jobs:list": ALL,
     "jobs:detail": ALL,
@@ -115,7 +116,13 @@ EXPECTED: dict[str, object] = {
     "admission:child_response": KODOMO,
     **{f"consult:{name}": CENTRE for name in (
         "queue", "cases", "intake", "case", "case_assess", "case_plan", "case_record", "case_member", "case_worker",
-        "case_close", "goal_add", "task_add", "task_done", "person")},
+        "case_close", "goal_add", "task_add", "task_done", "person",
+        # sharing with agencies (issue #13 §2)
+        "consent_add", "consent_revoke", "share", "received_add", "disclosure_revoke", "meeting_add", "meeting",
+        "meeting_member", "meeting_minutes", "request_add", "request_answer")},
+    # an agency's staff: only what was shared with its organisation (tests/consult)
+    "consult:shared": {Role.AGENCY_STAFF},
+    "consult:shared_view": {Role.AGENCY_STAFF},
     "consult:statistics": FUKUSHI,
 }
 ADMIN_SITE = {Role.ADMIN}

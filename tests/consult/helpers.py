@@ -77,3 +77,56 @@ def consult_urls(w: World) -> list[str]:
         out.append(reverse(route.name, kwargs={"pk": ids.get(short, w.case.pk)}) if route.takes_arguments
                    else reverse(route.name))
     return out
+
+
+# --- sharing with agencies (issue #13 §2) ---------------------------------------------------------
+
+AGENCY_PAGES = ("consult:shared", "consult:shared_view")
+"""The consult pages an agency's staff may open (only what was shared with its organisation)."""
+
+
+def agency_urls(w: World) -> set[str]:
+    """The agency pages among consult_urls(w) (same ids)."""
+    return {reverse(name, kwargs={"pk": w.case.pk}) if name.endswith("_view") else reverse(name)
+            for name in AGENCY_PAGES}
+
+
+def agency(code: str, name: str, kind: str = "houkatsu") -> Any:
+    """An Organisation of kind agency, with its kind of 関係機関."""
+    from yakuba.accounts.models import Organisation
+    from yakuba.consult.models import Agency
+
+    org = Organisation.objects.get_or_create(code=code, defaults={"name": name, "kind": Organisation.Kind.AGENCY})[0]
+    Agency.objects.get_or_create(organisation=org, defaults={"agency_kind": kind})
+    return org
+
+
+def city_department(code: str = "fukushi") -> Any:
+    return factories.org(code)
+
+
+@dataclass
+class Sharing:
+    w: World
+    agency_a: Any
+    agency_b: Any
+    staff_a: Any
+    staff_b: Any
+    department: Any
+
+
+def sharing_world() -> Sharing:
+    """world() and two agencies (地域包括支援センター, 相談支援事業所), each with one agency_staff login."""
+    w = world()
+    a = agency("agency-a", "試験地域包括支援センターA", "houkatsu")
+    b = agency("agency-b", "試験相談支援事業所B", "soudan")
+    return Sharing(w, a, b, factories.user(Role.AGENCY_STAFF, "staff-a", org_code=a.code),
+                   factories.user(Role.AGENCY_STAFF, "staff-b", org_code=b.code), city_department())
+
+
+def logged_in(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from django.utils import timezone
 
+from yakuba.consult import demo_sharing
 from yakuba.site.config import env_int
 
 
@@ -48,3 +49,4 @@ def run(worker: Any, worker2: Any, chief: Any, progress: Callable[[str], None] =
                               follow_up_on=today + dt.timedelta(days=follow) if follow is not None else None)
         if s.close:
             cases.do_close(case, chief, reason=s.close, note="支援の目標を達成し、終結とした")
+    demo_sharing.run(worker, chief, progress)

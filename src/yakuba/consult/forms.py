@@ -22,6 +22,7 @@ class IntakeForm(forms.Form):
     route = forms.ChoiceField(label="経路", choices=Intake.Route.choices)
     urgency = forms.ChoiceField(label="緊急度", choices=Intake.Urgency.choices, initial=Intake.Urgency.NORMAL)
     worry = forms.CharField(label="相談の内容(本人の言葉で)", widget=forms.Textarea, max_length=4000)
+    track = forms.ChoiceField(label="受付の区分", choices=Case.Track.choices, initial=Case.Track.CONSENT, required=False)
 
 
 class MemberForm(forms.Form):

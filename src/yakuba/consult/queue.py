@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from yakuba.consult.access import centre_cases, readable_cases
-from yakuba.consult.models import Case, ConsultationRecord, Task
+from yakuba.consult.models import Case, ConsultationRecord, InformationRequest, Task
 
 DUE_DAYS = 7
 """A task is due when its date is within this many days (overdue when past)."""
@@ -25,6 +25,8 @@ class Queue:
     overdue_tasks: QuerySet[Task]
     new_intakes: QuerySet[Case]
     overdue_follow_ups: QuerySet[ConsultationRecord]
+    overdue_requests: QuerySet[InformationRequest]
+    """照会 still unanswered past their due date, of the cases this user may read."""
 
 
 def queue_for(user: Any, today: dt.date) -> Queue:
@@ -41,4 +43,7 @@ def queue_for(user: Any, today: dt.date) -> Queue:
         new_intakes=centre_cases(user).filter(status=Case.Status.INTAKE).select_related("intake")
         .order_by("-intake__received_at", "-pk"),
         overdue_follow_ups=follow_ups,
+        overdue_requests=InformationRequest.objects.filter(
+            case__in=readable_cases(user), status=InformationRequest.Status.OPEN, due_on__lt=today)
+        .select_related("case", "organisation").order_by("due_on", "pk"),
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from yakuba.consult.views import cases as views
+from yakuba.consult.views import sharing as sharing_views
 
 app_name = "consult"
 urlpatterns = [
@@ -19,4 +20,17 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("statistics/", views.statistics, name="statistics"),
+    path("cases/<int:pk>/consents/", sharing_views.consent_add, name="consent_add"),
+    path("consents/<int:pk>/revoke/", sharing_views.consent_revoke, name="consent_revoke"),
+    path("cases/<int:pk>/share/", sharing_views.share, name="share"),
+    path("cases/<int:pk>/received/", sharing_views.received_add, name="received_add"),
+    path("disclosures/<int:pk>/revoke/", sharing_views.disclosure_revoke, name="disclosure_revoke"),
+    path("cases/<int:pk>/meetings/", sharing_views.meeting_add, name="meeting_add"),
+    path("meetings/<int:pk>/", sharing_views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/members/", sharing_views.meeting_member, name="meeting_member"),
+    path("meetings/<int:pk>/minutes/", sharing_views.meeting_minutes, name="meeting_minutes"),
+    path("cases/<int:pk>/requests/", sharing_views.request_add, name="request_add"),
+    path("requests/<int:pk>/answer/", sharing_views.request_answer, name="request_answer"),
+    path("shared/", sharing_views.shared_list, name="shared"),
+    path("shared/<int:pk>/", sharing_views.shared_view, name="shared_view"),
 ]

@@ -47,6 +47,9 @@ class Exporter:
     """Organisation codes whose members may ask (empty: any organisation)."""
     dropped: Callable[[dict], None] | None = None
     """Called when a built file is rejected or expires undelivered (e.g. letters back to unprinted)."""
+    needs_approval: bool = False
+    """Every file of this kind waits for the approver, whatever the number of persons (a disclosure
+    to an agency: consult/exporters.py)."""
 
     @property
     def content_type(self) -> str:

@@ -58,12 +58,14 @@ def _centre_supervisor(centre_id: int) -> User | None:
 
 def do_open_case(user: Any, *, person: dict[str, Any], domains: Iterable[str], route: str, urgency: str, worry: str,
                  received_at: dt.datetime | None = None, household: Household | None = None,
-                 request: Any = None) -> Case:
+                 track: str = Case.Track.CONSENT, request: Any = None) -> Case:
     """相談受付: a new person (in a new household unless given), a case assigned to the one who took it."""
     domains = list(dict.fromkeys(domains))
     check_open_case(user, domains)
     if route not in Intake.Route.values or urgency not in Intake.Urgency.values:
         raise ConsultError("経路または緊急度が正しくありません。", where="route")
+    if track not in Case.Track.values:
+        raise ConsultError("受付の区分(本人同意あり・なし)を選んでください。", where="track")
     received_at = received_at or timezone.now()
     with transaction.atomic():
         household = household or Household.objects.create()
@@ -71,7 +73,7 @@ def do_open_case(user: Any, *, person: dict[str, Any], domains: Iterable[str], r
                                                              for k in PERSON_FIELDS})
         case = _create_numbered(centre_id=user.organisation_id, household=household, domains=domains,
                                 opened_on=timezone.localdate(received_at),
-                                supervisor=_centre_supervisor(user.organisation_id))
+                                supervisor=_centre_supervisor(user.organisation_id), track=track)
         case.people.add(who)
         if user.role == Role.CENTER_WORKER:
             case.workers.add(user)
@@ -79,7 +81,7 @@ def do_open_case(user: Any, *, person: dict[str, Any], domains: Iterable[str], r
                               received_by=user)
         record("consult.case.opened", request=request, actor=user, target=case,
                detail={"person": who.pk, "household": household.pk, "domains": domains, "route": route,
-                       "urgency": urgency})
+                       "urgency": urgency, "track": track})
     return case
 
 

@@ -3,6 +3,9 @@ terminals, corrections, retention). Everything is importable from here."""
 
 from yakuba.consult.models.cases import (PURPOSE, RETENTION, Assessment, Case, ConsultationRecord, Domain, Goal,
                                          Household, Intake, Person, SupportPlan, Task)
+from yakuba.consult.models.sharing import (Agency, Consent, Disclosure, InformationRequest, MeetingMember,
+                                           SupportMeeting)
 
 __all__ = ["PURPOSE", "RETENTION", "Assessment", "Case", "ConsultationRecord", "Domain", "Goal", "Household",
-           "Intake", "Person", "SupportPlan", "Task"]
+           "Intake", "Person", "SupportPlan", "Task",
+           "Agency", "Consent", "Disclosure", "InformationRequest", "MeetingMember", "SupportMeeting"]

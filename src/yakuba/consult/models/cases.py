@@ -84,6 +84,12 @@ class Case(models.Model):
         DIED = "died", "死亡"
         OTHER = "other", "その他"
 
+    class Track(models.TextChoices):
+        """How the centre may share (issue #13 §2): with the person's consent, or without it — then
+        only with the members of a 支援会議 the case is on."""
+        CONSENT = "consent", "本人同意あり"
+        NO_CONSENT = "no_consent", "本人同意なし(支援会議のみ)"
+
     number = models.CharField("ケース番号", max_length=20, unique=True)
     centre = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="センター")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases", verbose_name="世帯")
@@ -97,6 +103,7 @@ class Case(models.Model):
     closed_on = models.DateField("終結日", null=True, blank=True)
     close_reason = models.CharField("終結の理由", max_length=20, choices=CloseReason.choices, blank=True)
     close_note = models.TextField("終結の記録", blank=True)
+    track = models.CharField("受付の区分", max_length=12, choices=Track.choices, default=Track.CONSENT)
 
     PERSONAL_DATA = {"close_note": Declaration(Category.SENSITIVE, PURPOSE, RETENTION)}
     NOT_PERSONAL = {"household": "世帯への参照(番号)", "supervisor": "職員(センター長)への参照"}

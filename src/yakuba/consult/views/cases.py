@@ -34,6 +34,7 @@ from yakuba.consult.forms import (AssessmentForm, CloseForm, GoalForm, IntakeFor
 from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain, Goal, Intake, Person, SupportPlan,
                                    Task)
 from yakuba.consult.queue import queue_for
+from yakuba.consult.views import sharing as sharing_views
 from yakuba.wareki import to_wareki
 from yakuba.web import cleaned, user_errors
 
@@ -102,6 +103,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "today": to_wareki(today), "my_rows": my_rows, "due_rows": due_rows, "overdue_rows": overdue_rows,
         "new_intakes": list(q.new_intakes[:200]),
         "follow_ups": [(r, to_wareki(r.follow_up_on)) for r in follow],
+        "overdue_requests": [(r, to_wareki(r.due_on)) for r in q.overdue_requests[:200]],
     })
 
 
@@ -120,7 +122,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
     data = cleaned(IntakeForm, request)
     case = case_actions.do_open_case(
         request.user, person={k: data.get(k) for k in PERSON_FIELDS}, domains=data["domains"], route=data["route"],
-        urgency=data["urgency"], worry=data["worry"], request=request)
+        urgency=data["urgency"], worry=data["worry"], track=data["track"] or Case.Track.CONSENT, request=request)
     messages.success(request, f"相談を受け付けました(ケース {case.number})。")
     return redirect("consult:case", pk=case.pk)
 
@@ -182,6 +184,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": CloseForm(),
             "worker_form": WorkerForm(workers=[w for w in case_actions.centre_workers(case) if w not in context["workers"]]),
         })
+        context.update(sharing_views.case_context(request, case, level))
     else:
         record("consult.case.existence", request=request, target=case)
     return render(request, "consult/case_detail.html", context)

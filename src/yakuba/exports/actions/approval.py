@@ -66,12 +66,13 @@ def do_request_export(user: Any, kind: str, params: dict | None = None, reason: 
     bulk = is_bulk(persons, categories)
     org = user.organisation
     now = timezone.now()
-    routine = covering(kind, org.code, user, timezone.localdate()) if bulk else None
+    routine = covering(kind, org.code, user, timezone.localdate()) if bulk and not exporter.needs_approval else None
     with transaction.atomic():
         export = Export.objects.create(
             kind=kind, params=params, requested_by=user, organisation=org.code, reason=reason.strip()[:200],
             row_count=persons, categories=categories, purposes=exporter.purposes(), bulk=bulk,
-            status=Export.Status.PENDING if bulk and routine is None else Export.Status.APPROVED,
+            status=Export.Status.PENDING if (bulk and routine is None) or exporter.needs_approval
+            else Export.Status.APPROVED,
             content_type=exporter.content_type, created_at=now, expires_at=now + ttl(), routine=routine,
             decided_at=now if routine is not None else None,
         )
