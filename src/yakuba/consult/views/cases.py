@@ -34,6 +34,7 @@ from yakuba.consult.forms import (AssessmentForm, CloseForm, GoalForm, IntakeFor
 from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain, Goal, Intake, Person, SupportPlan,
                                    Task)
 from yakuba.consult.queue import queue_for
+from yakuba.consult.views import terminals as terminals_views
 from yakuba.wareki import to_wareki
 from yakuba.web import cleaned, user_errors
 
@@ -184,6 +185,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         })
     else:
         record("consult.case.existence", request=request, target=case)
+    context.update(terminals_views.break_glass_context(request, case, level))
     return render(request, "consult/case_detail.html", context)
 
 
