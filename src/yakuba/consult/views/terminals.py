@@ -35,6 +35,7 @@ from yakuba.consult.access import (BREAK_GLASS_FIELDS, BREAK_GLASS_LAST_RECORDS,
 from yakuba.consult.actions import terminals as actions
 from yakuba.consult.models import Assessment, BreakGlass, Case, ConsultationRecord, Person, Terminal
 from yakuba.officehours import is_office_hours
+from yakuba.privacy.declarations import Category
 from yakuba.web import cleaned, user_errors
 
 SECTION = "基幹福祉相談センター"
