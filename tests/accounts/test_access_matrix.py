@@ -117,6 +117,11 @@ EXPECTED: dict[str, object] = {
         "queue", "cases", "intake", "case", "case_assess", "case_plan", "case_record", "case_member", "case_worker",
         "case_close", "goal_add", "task_add", "task_done", "person")},
     "consult:statistics": FUKUSHI,
+    # registered terminals and break-glass (tests/consult/test_it_*terminal*, *break_glass*)
+    **{f"consult:{name}": {Role.CENTER_SUPERVISOR} for name in (
+        "terminals", "terminal_revoke", "break_glass_review", "break_glass_confirm", "break_glass_incident")},
+    "consult:terminal_register": CENTRE,
+    **{f"consult:{name}": {Role.CENTER_WORKER} for name in ("break_glass", "break_glass_view")},
 }
 ADMIN_SITE = {Role.ADMIN}
 
