@@ -59,3 +59,22 @@ def application(vendor: Organisation, n: int = 1, **overrides: object):  # type:
     )
     values.update(overrides)
     return Application.objects.create(vendor=vendor, **values)
+
+
+def terminal(user: User, client=None, *, label: str = "試験端末"):  # type: ignore[no-untyped-def]
+    """A registered terminal of `user`'s centre (issued by a センター長 of it when there is one) and its
+    cookie's (name, value); with a `client`, the cookie is set on it, as the device's browser holds it."""
+    from django.utils import timezone
+
+    from yakuba.consult import terminals as core
+    from yakuba.consult.models import Terminal
+
+    issuer = User.objects.filter(organisation_id=user.organisation_id, role=Role.CENTER_SUPERVISOR).order_by("pk").first()
+    secret, now = core.new_secret(), timezone.now()
+    t = Terminal.objects.create(organisation_id=user.organisation_id, label=label, issued_by=issuer or user,
+                                code_hash=core.digest(core.new_code()), code_expires_at=now, registered_at=now,
+                                secret_hash=core.digest(secret), expires_at=now + dt.timedelta(days=30))
+    cookie = (core.COOKIE, core.cookie_value(t.pk, secret))
+    if client is not None:
+        client.cookies[cookie[0]] = cookie[1]
+    return t, cookie

@@ -50,6 +50,10 @@ def test_demo_sets_up_prints_logins_and_writes_them_as_json(demo: Path) -> None:
     assert [x["username"] for x in logins if x["role"] == "center_worker"] == ["worker", "worker2"]
     assert by_name["worker"]["totp_secret"] and by_name["center-chief"]["totp_secret"]  # they see names
     assert by_name["agency"]["totp_secret"] is None  # sees nothing of cases yet
+    for name in ("worker", "worker2", "center-chief"):  # the centre's logins are on registered terminals
+        cookie = by_name[name]["terminal_cookie"]
+        assert cookie["name"] == "yakuba_terminal" and len(cookie["value"]) > 40
+    assert "terminal_cookie" not in by_name["agency"] and "terminal_cookie" not in by_name["welfare"]
     assert all(x["username"] and len(x["password"]) >= 12 for x in logins)
     assert oct((demo / "demo-logins.json").stat().st_mode & 0o777) == "0o600"
 

@@ -76,8 +76,11 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
 
     progress("ログインを用意しています")
     saved: dict[str, str] = {}
+    saved_cookies: dict[str, dict] = {}
     if _logins_path().exists():
-        saved = {x["username"]: x["password"] for x in json.loads(_logins_path().read_text(encoding="utf-8"))}
+        before = json.loads(_logins_path().read_text(encoding="utf-8"))
+        saved = {x["username"]: x["password"] for x in before}
+        saved_cookies = {x["username"]: x["terminal_cookie"] for x in before if x.get("terminal_cookie")}
     logins = []
     with transaction.atomic():
         for role, org_code, username in LOGINS:
@@ -93,6 +96,7 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
                 user.save()
             logins.append({"role": str(role), "organisation": orgs[org_code].name if org_code else "",
                            "username": username, "password": password, "totp_secret": _totp_secret(user)})
+        _terminal_cookies(logins, saved_cookies)
     _write_private(_logins_path(), json.dumps(logins, ensure_ascii=False, indent=2))
 
     _applications(orgs["vendor-entry"], progress)
@@ -100,6 +104,18 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
     _admission(progress)
     _consult(progress)
     return logins
+
+
+def _terminal_cookies(logins: list[dict], saved: dict[str, dict]) -> None:
+    """The centre's logins are on registered terminals: `terminal_cookie` beside the password
+    (yakuba.consult.demo_terminal; a cookie still good is kept across reruns)."""
+    from yakuba.consult.demo_terminal import terminal_cookies
+
+    users = {x["username"]: User.objects.get(username=x["username"]) for x in logins}
+    cookies = terminal_cookies(users, saved)
+    for x in logins:
+        if x["username"] in cookies:
+            x["terminal_cookie"] = cookies[x["username"]]
 
 
 def _totp_secret(user: User) -> str | None:
@@ -146,3 +162,6 @@ def print_logins(logins: list[dict]) -> None:
     for x in logins:
         totp = f"TOTP {x['totp_secret']}" if x.get("totp_secret") else ""
         print(f"  {x['role']:<20} {x['username']:<12} {x['password']:<20} {totp:<38} {x['organisation']}")
+        if x.get("terminal_cookie"):
+            c = x["terminal_cookie"]
+            print(f"  {'':<20} {'':<12} 端末の Cookie (terminal cookie) {c['name']}={c['value']}")

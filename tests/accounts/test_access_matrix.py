@@ -124,6 +124,11 @@ EXPECTED: dict[str, object] = {
     "consult:shared": {Role.AGENCY_STAFF},
     "consult:shared_view": {Role.AGENCY_STAFF},
     "consult:statistics": FUKUSHI,
+    # registered terminals and break-glass (tests/consult/test_it_*terminal*, *break_glass*)
+    **{f"consult:{name}": {Role.CENTER_SUPERVISOR} for name in (
+        "terminals", "terminal_revoke", "break_glass_review", "break_glass_confirm", "break_glass_incident")},
+    "consult:terminal_register": CENTRE,
+    **{f"consult:{name}": {Role.CENTER_WORKER} for name in ("break_glass", "break_glass_view")},
 }
 ADMIN_SITE = {Role.ADMIN}
 

@@ -117,12 +117,35 @@ def current_code(username: str, totp_secret: str | None = None) -> str:
         time.sleep(1)  # every step of the window used already: wait for the next one
 
 
-def log_in(page: "Page", username: str, password: str, totp_secret: str | None = None) -> None:
+def put_on_terminal(page: "Page", username: str, terminal_cookie: dict | None = None) -> None:
+    """A centre login's browser holds its registered terminal's cookie (`terminal_cookie` as
+    `--logins-json` gives it, else a terminal registered now for the test's user)."""
+    from yakuba.accounts.models import User
+    from yakuba.accounts.roles import CENTER_ROLES
+
+    if terminal_cookie is None:
+        user = User.objects.filter(username=username).first()
+        if user is None or user.role not in CENTER_ROLES:
+            return
+        from tests import factories
+
+        _terminal, (name, value) = factories.terminal(user)
+        terminal_cookie = {"name": name, "value": value}
+    if not page.url.startswith("http"):
+        page.goto("/login/")  # a cookie needs the site's address
+    page.context.add_cookies([{"name": terminal_cookie["name"], "value": terminal_cookie["value"],
+                               "url": page.url, "httpOnly": True, "sameSite": "Strict"}])
+
+
+def log_in(page: "Page", username: str, password: str, totp_secret: str | None = None,
+           terminal_cookie: dict | None = None) -> None:
     """Log in through the real form, keyboard only: the username field has autofocus. A role that
-    needs the second factor then gets the code page: the current code is typed there too."""
+    needs the second factor then gets the code page: the current code is typed there too. A centre
+    role's browser is put on a registered terminal first (`put_on_terminal`)."""
     from playwright.sync_api import expect
 
     _device(username)  # the test's users get theirs as the demo's do
+    put_on_terminal(page, username, terminal_cookie)
     page.goto("/login/")
     username_field = page.get_by_label("ユーザー名")
     expect(username_field).to_be_focused()

@@ -130,3 +130,26 @@ def logged_in(user: Any) -> Any:
     client = Client()
     client.force_login(user)
     return client
+# --- registered terminals (issue #13 §5) -------------------------------------------------------
+
+
+def login_on_terminal(client: Any, user: Any, *, label: str = "試験端末") -> Any:
+    """Log in and put the client on a registered terminal of the user's centre; the Terminal."""
+    client.without_terminal = True
+    client.force_login(user)
+    terminal, _cookie = factories.terminal(user, client, label=label)
+    return terminal
+
+
+def login_without_terminal(client: Any, user: Any) -> None:
+    """Log in from a browser that is not a registered terminal (no terminal cookie)."""
+    from yakuba.consult.terminals import COOKIE
+
+    client.without_terminal = True
+    client.force_login(user)
+    client.cookies.pop(COOKIE, None)
+
+
+def case_data(w: World) -> list[str]:
+    """What no one off a registered terminal may receive: every marker, the people's names, the case number."""
+    return [*MARKERS.values(), w.case.number]

@@ -29,6 +29,8 @@ from yakuba.cityprofile.where import profile_dir
 from yakuba.errors import YakubaError
 from yakuba.ocr.checks import ThresholdsError, parse_thresholds
 from yakuba.ocr.template import Template, TemplateError, load_template
+from yakuba.officehours import DEFAULT as DEFAULT_CALENDAR
+from yakuba.officehours import Calendar, CalendarError, parse_calendar
 from yakuba.privacy.masking import Policy
 from yakuba.zengin.errors import ZenginError
 from yakuba.zengin.kana import to_zengin
@@ -118,6 +120,8 @@ class CityProfile:
     consignor: Mapping[str, Any] | None = None
     """委託者 data of ``debit.toml`` (keys of `yakuba.debit.config.Consignor`); None: no 口座振替."""
     relay: Relay | None = None
+    calendar: Calendar = DEFAULT_CALENDAR
+    """Office hours and closed days of ``city.toml``'s ``[calendar]`` (yakuba.officehours); the default when absent."""
 
     @property
     def facility_codes(self) -> tuple[str, ...]:
@@ -221,6 +225,7 @@ def load_profile(folder: str | Path) -> CityProfile:
         c.add(str(folder), None, None, "市の設定のフォルダがありません (no such profile folder)")
         raise ProfileInvalid(folder, c.problems)
     city, template_name, template = _city(c)
+    calendar = _calendar(c)
     facilities = _facilities(c, template)
     points = _core(c, POINTS, lambda: load_table(folder / POINTS), _points_problem)
     rules = _core(c, RULES, lambda: load_rules(folder / RULES), _rules_problem)
@@ -234,7 +239,7 @@ def load_profile(folder: str | Path) -> CityProfile:
     assert city is not None and template_name is not None and facilities is not None
     assert points is not None and rules is not None
     return CityProfile(folder, city, template_name, tuple(facilities), points, rules, thresholds, masking,
-                       consignor, relay)
+                       consignor, relay, calendar)
 
 
 def _keys(c: _Collect, file: str, text: str, table: Mapping[str, Any], where: str, allowed: set[str],
@@ -279,7 +284,7 @@ def _city(c: _Collect) -> tuple[City | None, str | None, Template | None]:
         return None, None, None
     data, text = loaded
     before = len(c.problems)
-    _keys(c, CITY, text, data, "", {"city", "departments", "form"}, {"city", "departments", "form"})
+    _keys(c, CITY, text, data, "", {"city", "departments", "form", "calendar"}, {"city", "departments", "form"})
     tables: dict[str, dict[str, Any]] = {}
     for key, allowed, required in (("city", {"name", "code", "mayor"}, {"name", "code"}),
                                    ("departments", {"admission", "water"}, {"admission", "water"}),
@@ -309,6 +314,23 @@ def _city(c: _Collect) -> tuple[City | None, str | None, Template | None]:
         return None, template_name, template
     return (City(name, code, mayor, MappingProxyType(dict(departments))), template_name,  # type: ignore[arg-type]
             template)
+
+
+def _calendar(c: _Collect) -> Calendar:
+    """``[calendar]`` of city.toml (yakuba.officehours.parse_calendar); one problem line for a bad value."""
+    path = c.folder / CITY
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return DEFAULT_CALENDAR  # _city has reported it
+    if "calendar" not in data:
+        return DEFAULT_CALENDAR
+    try:
+        return parse_calendar(data["calendar"])
+    except CalendarError as exc:
+        c.add(CITY, _line_of(text, exc.key), exc.key, exc.what)
+        return DEFAULT_CALENDAR
 
 
 def _facilities(c: _Collect, template: Template | None) -> list[FacilityRow] | None:

@@ -7,7 +7,13 @@
 - SUPERVISOR: the case's supervisor or the centre's センター長 — everything but the `health` fields.
 - EXISTS: the centre's other staff — that the case exists, its number, domains, status and whom to
   ask (the workers' user names); no names, no notes.
+- BREAK_GLASS: an unassigned center_worker with an active break-glass grant (out of office hours,
+  with a reason and a time limit; `yakuba.consult.actions.terminals`): who (names, contacts), risks
+  and the last few notes (`BREAK_GLASS_FIELDS`), on the break-glass page only; ends at the limit.
 - NONE: everyone else (the city department sees statistics only, agencies nothing yet): 403.
+
+Every level but NONE needs the request to come from a registered terminal of the user's centre
+(`yakuba.consult.terminals.on_terminal`): without one, every case answers NONE and no list has a case.
 
 The masking policy (privacy/policy.toml) still applies on top: a field a level allows is shown only
 when the role may see its category; `yakuba.audit.reveal` audits every category shown.
@@ -23,7 +29,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from yakuba.accounts.roles import Role
-from yakuba.consult.models import Case, Person, Task
+from yakuba.consult.models import BreakGlass, Case, Person, Task
+from yakuba.consult.terminals import on_terminal
 from yakuba.personal import declaration_for
 from yakuba.privacy.declarations import Category
 
@@ -31,24 +38,44 @@ from yakuba.privacy.declarations import Category
 class Level(enum.IntEnum):
     NONE = 0
     EXISTS = 1
-    SUPERVISOR = 2
-    ASSIGNED = 3
+    BREAK_GLASS = 2
+    SUPERVISOR = 3
+    ASSIGNED = 4
 
 
 #: The categories each level may receive (of the fields a page asks for).
 CATEGORIES: dict[Level, frozenset[Category]] = {
     Level.NONE: frozenset(),
     Level.EXISTS: frozenset(),
+    Level.BREAK_GLASS: frozenset({Category.NAME, Category.ADDRESS, Category.CONTACT, Category.BIRTH_DATE,
+                                  Category.SENSITIVE}),
     Level.SUPERVISOR: frozenset(Category) - {Category.HEALTH},
     Level.ASSIGNED: frozenset(Category),
 }
 
 CENTRE_ROLES = (Role.CENTER_WORKER, Role.CENTER_SUPERVISOR)
 
+#: What a break-glass grant shows, per model (the minimal view, phone first): who, contacts, risks, last notes.
+BREAK_GLASS_FIELDS: dict[str, tuple[str, ...]] = {
+    "Person": ("name", "name_kana", "birth_date", "address", "phone"),
+    "Assessment": ("made_at", "risks"),
+    "ConsultationRecord": ("at", "method", "said", "next_step"),
+}
+BREAK_GLASS_LAST_RECORDS = 3
+
 
 def _in_centre(user: Any, case: Case) -> bool:
     return (getattr(user, "is_authenticated", False) and user.role in CENTRE_ROLES
-            and user.organisation_id is not None and user.organisation_id == case.centre_id)
+            and user.organisation_id is not None and user.organisation_id == case.centre_id and on_terminal(user))
+
+
+def active_break_glass(user: Any, case: Case) -> BreakGlass | None:
+    """The user's break-glass grant on this case still within its time limit, if any."""
+    from django.utils import timezone
+
+    if getattr(user, "role", None) != Role.CENTER_WORKER:
+        return None
+    return BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).order_by("-expires_at").first()
 
 
 def access_case(user: Any, case: Case) -> Level:
@@ -58,6 +85,8 @@ def access_case(user: Any, case: Case) -> Level:
         return Level.ASSIGNED
     if case.supervisor_id == user.pk or user.role == Role.CENTER_SUPERVISOR:
         return Level.SUPERVISOR
+    if active_break_glass(user, case) is not None:
+        return Level.BREAK_GLASS
     return Level.EXISTS
 
 
@@ -97,7 +126,8 @@ def shown_fields(level: Level, model: type[models.Model], fields: Iterable[str])
 
 def centre_cases(user: Any) -> QuerySet[Case]:
     """The cases whose existence this user may know: its centre's (none for anyone else)."""
-    if not getattr(user, "is_authenticated", False) or user.role not in CENTRE_ROLES or not user.organisation_id:
+    if not getattr(user, "is_authenticated", False) or user.role not in CENTRE_ROLES or not user.organisation_id \
+            or not on_terminal(user):
         return Case.objects.none()
     return Case.objects.filter(centre_id=user.organisation_id)
 

@@ -22,8 +22,10 @@ def run(worker: Any, worker2: Any, chief: Any, progress: Callable[[str], None] =
     from yakuba.consult.models import Case
     from yakuba.consult.synthetic import make_cases
 
+    from yakuba.consult import demo_terminal
+
     if Case.objects.filter(centre_id=worker.organisation_id).exists():
-        return
+        return demo_terminal.run(worker2, chief, progress)
     count = env_int("YAKUBA_DEMO_CASES", 36)
     progress(f"基幹福祉相談センターのデモ: ケース {count} 件を用意しています")
     now = timezone.now()
@@ -50,3 +52,4 @@ def run(worker: Any, worker2: Any, chief: Any, progress: Callable[[str], None] =
         if s.close:
             cases.do_close(case, chief, reason=s.close, note="支援の目標を達成し、終結とした")
     demo_sharing.run(worker, chief, progress)
+    demo_terminal.run(worker2, chief, progress)  # a break-glass night call waiting for review

@@ -2,6 +2,7 @@ from django.urls import path
 
 from yakuba.consult.views import cases as views
 from yakuba.consult.views import sharing as sharing_views
+from yakuba.consult.views import terminals as terminals_views
 
 app_name = "consult"
 urlpatterns = [
@@ -33,4 +34,12 @@ urlpatterns = [
     path("requests/<int:pk>/answer/", sharing_views.request_answer, name="request_answer"),
     path("shared/", sharing_views.shared_list, name="shared"),
     path("shared/<int:pk>/", sharing_views.shared_view, name="shared_view"),
+    path("terminals/", terminals_views.terminals, name="terminals"),
+    path("terminals/<int:pk>/revoke/", terminals_views.terminal_revoke, name="terminal_revoke"),
+    path("terminal/register/", terminals_views.terminal_register, name="terminal_register"),
+    path("cases/<int:pk>/break-glass/", terminals_views.break_glass, name="break_glass"),
+    path("break-glass/<int:pk>/", terminals_views.break_glass_view, name="break_glass_view"),
+    path("break-glass/review/", terminals_views.break_glass_review, name="break_glass_review"),
+    path("break-glass/<int:pk>/confirm/", terminals_views.break_glass_confirm, name="break_glass_confirm"),
+    path("break-glass/<int:pk>/incident/", terminals_views.break_glass_incident, name="break_glass_incident"),
 ]

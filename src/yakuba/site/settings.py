@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "yakuba.accounts.access.AccessMiddleware",
+    "yakuba.consult.terminals.TerminalMiddleware",  # centre roles: a registered terminal or no case data
     "yakuba.audit.budget.ReadBudgetMiddleware",
 ]
 

@@ -5,7 +5,9 @@ from yakuba.consult.models.cases import (PURPOSE, RETENTION, Assessment, Case, C
                                          Household, Intake, Person, SupportPlan, Task)
 from yakuba.consult.models.sharing import (Agency, Consent, Disclosure, InformationRequest, MeetingMember,
                                            SupportMeeting)
+from yakuba.consult.models.terminals import BreakGlass, Incident, Terminal
 
 __all__ = ["PURPOSE", "RETENTION", "Assessment", "Case", "ConsultationRecord", "Domain", "Goal", "Household",
            "Intake", "Person", "SupportPlan", "Task",
            "Agency", "Consent", "Disclosure", "InformationRequest", "MeetingMember", "SupportMeeting"]
+__all__ += ["BreakGlass", "Incident", "Terminal"]

@@ -35,6 +35,7 @@ from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain,
                                    Task)
 from yakuba.consult.queue import queue_for
 from yakuba.consult.views import sharing as sharing_views
+from yakuba.consult.views import terminals as terminals_views
 from yakuba.wareki import to_wareki
 from yakuba.web import cleaned, user_errors
 
@@ -187,6 +188,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(sharing_views.case_context(request, case, level))
     else:
         record("consult.case.existence", request=request, target=case)
+    context.update(terminals_views.break_glass_context(request, case, level))
     return render(request, "consult/case_detail.html", context)
 
 
