@@ -133,8 +133,11 @@ def put_on_terminal(page: "Page", username: str, terminal_cookie: dict | None = 
         terminal_cookie = {"name": name, "value": value}
     if not page.url.startswith("http"):
         page.goto("/login/")  # a cookie needs the site's address
+    from urllib.parse import urlsplit
+
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(page.url))  # the whole site: a cookie for /login/ stays there
     page.context.add_cookies([{"name": terminal_cookie["name"], "value": terminal_cookie["value"],
-                               "url": page.url, "httpOnly": True, "sameSite": "Strict"}])
+                               "url": origin, "httpOnly": True, "sameSite": "Strict"}])
 
 
 def log_in(page: "Page", username: str, password: str, totp_secret: str | None = None,
