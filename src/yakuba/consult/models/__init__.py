@@ -3,6 +3,9 @@ terminals, corrections, retention). Everything is importable from here."""
 
 from yakuba.consult.models.cases import (PURPOSE, RETENTION, Assessment, Case, ConsultationRecord, Domain, Goal,
                                          Household, Intake, Person, SupportPlan, Task)
+from yakuba.consult.models.corrections import CorrectionRequest, RecordChange
+from yakuba.consult.models.retention import CaseErasure, ContractorKey, StorageDisposal
 
 __all__ = ["PURPOSE", "RETENTION", "Assessment", "Case", "ConsultationRecord", "Domain", "Goal", "Household",
            "Intake", "Person", "SupportPlan", "Task"]
+__all__ += ["CorrectionRequest", "RecordChange", "CaseErasure", "ContractorKey", "StorageDisposal"]
