@@ -117,6 +117,12 @@ EXPECTED: dict[str, object] = {
         "queue", "cases", "intake", "case", "case_assess", "case_plan", "case_record", "case_member", "case_worker",
         "case_close", "goal_add", "task_add", "task_done", "person")},
     "consult:statistics": FUKUSHI,
+    **{f"consult:{name}": CENTRE for name in (
+        "case_correct", "case_correction_new", "corrections", "correction", "correction_start", "correction_answer")},
+    **{f"consult:{name}": {Role.COUNCIL_MEMBER, Role.CENTER_SUPERVISOR} for name in (
+        "corrections_overdue", "erasures", "erasure_certificate")},
+    **{f"consult:{name}": {Role.COUNCIL_MEMBER, Role.CENTER_SUPERVISOR, Role.CITY_SUPERVISOR, Role.ADMIN}
+       for name in ("disposals", "disposal_certificate")},
 }
 ADMIN_SITE = {Role.ADMIN}
 

@@ -23,16 +23,23 @@ import sys
 from pathlib import Path
 
 from yakuba.commandline import EXIT_FAIL, EXIT_OK
-from yakuba.errors import EnvironmentProblem
+from yakuba.errors import EnvironmentProblem, YakubaError
 
 PROG = "yakuba consult"
 
 
 def _setup() -> None:
-    from yakuba.cli import _django
+    """Django (once a process, as `yakuba.cli` does) and the city profile, checked."""
+    import os
+
+    import django
+    from django.apps import apps
+
     from yakuba.cityprofile.load import ProfileInvalid, current
 
-    _django()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yakuba.site.settings")
+    if not apps.ready:
+        django.setup()
     try:
         current()
     except ProfileInvalid as exc:
@@ -93,13 +100,16 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_record_disposal(args: argparse.Namespace) -> int:
-    from yakuba.cli import _text_file
-
     certificate = Path(args.certificate).read_bytes()
     signature = Path(args.signature).read_bytes() if args.signature else None
     public_key = args.public_key
     if args.public_key_file:
-        public_key = _text_file(args.public_key_file, "公開鍵のファイル").strip()
+        raw = Path(args.public_key_file).read_bytes()
+        try:
+            public_key = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise YakubaError(f"公開鍵のファイル {args.public_key_file} が UTF-8 のテキストではありません",
+                              where=args.public_key_file) from None
     _setup()
     from yakuba.consult.actions.disposal import do_record_disposal
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from yakuba.accounts.roles import Role
 from yakuba.audit.log import record
 from yakuba.consult.errors import ConsultError
-from yakuba.consult.models import Case, CaseErasure, Household, Person
+from yakuba.consult.models import Case, CaseErasure, Person
 from yakuba.privacy.erasure import ErasedItem
 from yakuba.vault import service as vault
 from yakuba.vault.models import StoredObject
