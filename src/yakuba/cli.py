@@ -491,6 +491,9 @@ def build_parser() -> argparse.ArgumentParser:
     from yakuba.cityprofile.cli import add_parser as add_config
 
     add_config(sub, add)
+    from yakuba.consult.cli import add_parser as add_consult
+
+    add_consult(sub, add)
 
     p = add("manage", "Django's management commands (migrate, create_admin, enroll_factor, …)", cmd_manage)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -129,6 +129,12 @@ EXPECTED: dict[str, object] = {
         "terminals", "terminal_revoke", "break_glass_review", "break_glass_confirm", "break_glass_incident")},
     "consult:terminal_register": CENTRE,
     **{f"consult:{name}": {Role.CENTER_WORKER} for name in ("break_glass", "break_glass_view")},
+    **{f"consult:{name}": CENTRE for name in (
+        "case_correct", "case_correction_new", "corrections", "correction", "correction_start", "correction_answer")},
+    **{f"consult:{name}": {Role.COUNCIL_MEMBER, Role.CENTER_SUPERVISOR} for name in (
+        "corrections_overdue", "erasures", "erasure_certificate")},
+    **{f"consult:{name}": {Role.COUNCIL_MEMBER, Role.CENTER_SUPERVISOR, Role.CITY_SUPERVISOR, Role.ADMIN}
+       for name in ("disposals", "disposal_certificate")},
 }
 ADMIN_SITE = {Role.ADMIN}
 

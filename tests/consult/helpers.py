@@ -153,3 +153,21 @@ def login_without_terminal(client: Any, user: Any) -> None:
 def case_data(w: World) -> list[str]:
     """What no one off a registered terminal may receive: every marker, the people's names, the case number."""
     return [*MARKERS.values(), w.case.number]
+# --- retention and corrections (retain) ---------------------------------------------------------
+
+def closed_years_ago(w: World, years: int, days: int = 1) -> Case:
+    """Close the world's case `years` years and `days` days before today (the センター長 closes it)."""
+    today = dt.date.today()
+    on = today.replace(year=today.year - years) - dt.timedelta(days=days)
+    return cases.do_close(w.case, w.chief, reason="resolved", note="MARKER-CLOSE-4471", on=on)
+
+
+def store_case_files(case: Case, user: Any, contents: list[bytes]) -> list[Any]:
+    """Files kept for a case in the vault, as the attachments store them (batch consult-case:<pk>)."""
+    import io
+
+    from yakuba.vault import service as vault
+
+    return [vault.store(io.BytesIO(data), kind="attachment", description=f"ケース {case.number} の添付 {i + 1}",
+                        organisation=case.centre, user=user, categories=["sensitive"], batch=f"consult-case:{case.pk}")
+            for i, data in enumerate(contents)]

@@ -85,6 +85,21 @@ class City:
 
 
 @dataclass(frozen=True)
+class ConsultSettings:
+    """``[consult]`` of ``city.toml``: the 基幹福祉相談センター's retention period and corrections."""
+
+    retention_years: int
+    """Years a closed case is kept after its 終結日, then erased (`yakuba consult erase-expired`)."""
+    correction_due_days: int = 30
+    """Days a 訂正依頼 is given by default before it is overdue (and escalated)."""
+    departments: tuple[str, ...] = ()
+    """City departments that hold data a correction may be asked of (長寿応援課, …)."""
+
+
+CONSULT_LIMITS = {"retention_years": (1, 100), "correction_due_days": (1, 365)}
+
+
+@dataclass(frozen=True)
 class FacilityRow:
     code: str
     """The 希望施設 code the form carries (and the engine's 施設ID)."""
@@ -122,6 +137,8 @@ class CityProfile:
     relay: Relay | None = None
     calendar: Calendar = DEFAULT_CALENDAR
     """Office hours and closed days of ``city.toml``'s ``[calendar]`` (yakuba.officehours); the default when absent."""
+    consult: ConsultSettings | None = None
+    """``[consult]`` of city.toml; None: the city has not set a retention period (nothing is erased)."""
 
     @property
     def facility_codes(self) -> tuple[str, ...]:
@@ -224,7 +241,7 @@ def load_profile(folder: str | Path) -> CityProfile:
     if not folder.is_dir():
         c.add(str(folder), None, None, "市の設定のフォルダがありません (no such profile folder)")
         raise ProfileInvalid(folder, c.problems)
-    city, template_name, template = _city(c)
+    city, template_name, template, consult = _city(c)
     calendar = _calendar(c)
     facilities = _facilities(c, template)
     points = _core(c, POINTS, lambda: load_table(folder / POINTS), _points_problem)
@@ -239,7 +256,7 @@ def load_profile(folder: str | Path) -> CityProfile:
     assert city is not None and template_name is not None and facilities is not None
     assert points is not None and rules is not None
     return CityProfile(folder, city, template_name, tuple(facilities), points, rules, thresholds, masking,
-                       consignor, relay, calendar)
+                       consignor, relay, calendar, consult)
 
 
 def _keys(c: _Collect, file: str, text: str, table: Mapping[str, Any], where: str, allowed: set[str],
@@ -278,13 +295,42 @@ def _template(folder: Path, name: str) -> Template:
     return load_template(name)
 
 
-def _city(c: _Collect) -> tuple[City | None, str | None, Template | None]:
+def _consult(c: _Collect, text: str, raw: Any) -> ConsultSettings | None:
+    if not isinstance(raw, dict):
+        c.add(CITY, _line_of(text, "consult"), "consult", f"表ではありません (not a table, got {raw!r})")
+        return None
+    before = len(c.problems)
+    _keys(c, CITY, text, raw, "consult", {*CONSULT_LIMITS, "departments"}, {"retention_years"})
+    numbers: dict[str, int] = {}
+    for key, (low, high) in CONSULT_LIMITS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            c.add(CITY, _line_of(text, f"consult.{key}"), f"consult.{key}",
+                  f"{low}〜{high} の整数が必要です (needs an integer {low}–{high}, got {value!r})")
+        else:
+            numbers[key] = value
+    deps = raw.get("departments", [])
+    if not isinstance(deps, list) or not all(isinstance(d, str) and d.strip() and len(d) <= 100 for d in deps):
+        c.add(CITY, _line_of(text, "consult.departments"), "consult.departments",
+              f'部署の名前の一覧が必要です (needs a list of names, e.g. ["長寿応援課"], got {deps!r})')
+        deps = []
+    if len(c.problems) > before:
+        return None
+    return ConsultSettings(numbers["retention_years"], numbers.get("correction_due_days", 30),
+                           tuple(dict.fromkeys(d.strip() for d in deps)))
+
+
+def _city(c: _Collect) -> tuple[City | None, str | None, Template | None, ConsultSettings | None]:
     loaded = c.toml(CITY)
     if loaded is None:
-        return None, None, None
+        return None, None, None, None
     data, text = loaded
     before = len(c.problems)
-    _keys(c, CITY, text, data, "", {"city", "departments", "form", "calendar"}, {"city", "departments", "form"})
+    _keys(c, CITY, text, data, "", {"city", "departments", "form", "calendar", "consult"},
+          {"city", "departments", "form"})
+    consult = _consult(c, text, data["consult"]) if "consult" in data else None
     tables: dict[str, dict[str, Any]] = {}
     for key, allowed, required in (("city", {"name", "code", "mayor"}, {"name", "code"}),
                                    ("departments", {"admission", "water"}, {"admission", "water"}),
@@ -311,9 +357,9 @@ def _city(c: _Collect) -> tuple[City | None, str | None, Template | None]:
         except (TemplateError, OSError, UnicodeDecodeError) as exc:
             c.add(CITY, _line_of(text, "form.template"), "form.template", f"様式を読めません (cannot load the form): {exc}")
     if len(c.problems) > before:
-        return None, template_name, template
+        return None, template_name, template, None
     return (City(name, code, mayor, MappingProxyType(dict(departments))), template_name,  # type: ignore[arg-type]
-            template)
+            template, consult)
 
 
 def _calendar(c: _Collect) -> Calendar:

@@ -43,3 +43,19 @@ urlpatterns = [
     path("break-glass/<int:pk>/confirm/", terminals_views.break_glass_confirm, name="break_glass_confirm"),
     path("break-glass/<int:pk>/incident/", terminals_views.break_glass_incident, name="break_glass_incident"),
 ]
+
+from yakuba.consult.views import retain as retain_views  # noqa: E402
+
+urlpatterns += [
+    path("cases/<int:pk>/correct/", retain_views.case_correct, name="case_correct"),
+    path("cases/<int:pk>/corrections/", retain_views.case_correction_new, name="case_correction_new"),
+    path("corrections/", retain_views.corrections, name="corrections"),
+    path("corrections/<int:pk>/", retain_views.correction, name="correction"),
+    path("corrections/<int:pk>/start/", retain_views.correction_start, name="correction_start"),
+    path("corrections/<int:pk>/answer/", retain_views.correction_answer, name="correction_answer"),
+    path("corrections/overdue/", retain_views.corrections_overdue, name="corrections_overdue"),
+    path("erasures/", retain_views.erasures, name="erasures"),
+    path("erasures/<int:pk>/certificate/", retain_views.erasure_certificate, name="erasure_certificate"),
+    path("disposals/", retain_views.disposals, name="disposals"),
+    path("disposals/<int:pk>/certificate/", retain_views.disposal_certificate, name="disposal_certificate"),
+]

@@ -1,5 +1,6 @@
 """What a running worker does on the side, every few minutes (``YAKUBA_HOUSEKEEPING_S``):
-erase the built export files past their time (`yakuba exports expire`). So a file that waits
+erase the built export files past their time (`yakuba exports expire`) and escalate the overdue
+訂正依頼 of the 基幹福祉相談センター (`yakuba consult escalate`). So a file that waits
 too long is gone within minutes of its time even where nobody set up a cron job, and a worker that
 runs for weeks does not leave it to its next start.
 
@@ -25,7 +26,15 @@ def expire_exports() -> None:
         log.info("保管期限を過ぎた出力 %d 件を消去しました (expired exports erased)", erased)
 
 
-TASKS: tuple[Callable[[], None], ...] = (expire_exports,)
+def escalate_corrections() -> None:
+    from yakuba.consult.actions.corrections import escalate_overdue
+
+    escalated = escalate_overdue()
+    if escalated:
+        log.info("期限を過ぎた訂正依頼 %d 件をセンター長に報告しました (overdue corrections escalated)", len(escalated))
+
+
+TASKS: tuple[Callable[[], None], ...] = (expire_exports, escalate_corrections)
 
 
 def run_once(tasks: tuple[Callable[[], None], ...] = TASKS) -> int:

@@ -78,20 +78,26 @@ def _decrypts(obj: StoredObject, wrapped: bytes | None) -> bool:
         return False
 
 
-def erase(objects: Iterable[StoredObject], *, user: Any, summary: str) -> ErasureCertificate:
+def erase(objects: Iterable[StoredObject], *, user: Any, summary: str,
+          extra_items: Iterable[erasure.ErasedItem] = (), organisation: Any = None,
+          verification_extra: str = "") -> ErasureCertificate:
     """Destroy each object's key and file, verify, and issue one signed certificate.
 
     The keys and the rows change in one transaction with the certificate and the audit entry.
+    `extra_items` are listed first in the same certificate (what else the caller erased in this
+    transaction, e.g. a case's rows); with them, `objects` may be empty and `organisation` names
+    the issuer.
     """
     keyring = get_keyring()
+    extra = list(extra_items)
     with transaction.atomic():
         objs = list(StoredObject.objects.select_for_update().filter(pk__in=[o.pk for o in objects]).order_by("created_at"))
-        if not objs:
+        if not objs and not extra:
             raise PrivacyError("消去する対象がありません。")
         erased_now = [o for o in objs if o.erased]
         if erased_now:
             raise AlreadyErased(f"ファイル {erased_now[0].id} は既に消去されています。")
-        items = []
+        items = list(extra)
         failures = []
         for obj in objs:
             old_key = bytes(obj.wrapped_key) if obj.wrapped_key is not None else None
@@ -106,7 +112,9 @@ def erase(objects: Iterable[StoredObject], *, user: Any, summary: str) -> Erasur
             f"{len(objs)}件すべて: データ鍵を破棄し、暗号化ファイルの不存在と復号不能を確認した"
             if not failures else f"確認できなかった対象: {', '.join(failures)}"
         )
-        org = objs[0].organisation
+        if verification_extra:
+            verification = f"{verification_extra}; {verification}"
+        org = objs[0].organisation if objs else organisation
         body = erasure.issue_certificate(
             items, operator=user.username, organisation=org.code, tool=f"yakuba {__version__}",
             verification=verification, signing_key=keyring.signing_key(),
@@ -114,7 +122,7 @@ def erase(objects: Iterable[StoredObject], *, user: Any, summary: str) -> Erasur
         cert_info = erasure.verify_certificate(body, keyring.public_key_text())
         cert = ErasureCertificate.objects.create(
             id=uuid.UUID(str(cert_info.certificate_id)), body=body, issued_at=timezone.now(), operator=user,
-            organisation=org, count=len(objs), summary=summary[:200],
+            organisation=org, count=len(items), summary=summary[:200],
         )
         for obj in objs:
             obj.certificate = cert

@@ -6,8 +6,11 @@ from yakuba.consult.models.cases import (PURPOSE, RETENTION, Assessment, Case, C
 from yakuba.consult.models.sharing import (Agency, Consent, Disclosure, InformationRequest, MeetingMember,
                                            SupportMeeting)
 from yakuba.consult.models.terminals import BreakGlass, Incident, Terminal
+from yakuba.consult.models.corrections import CorrectionRequest, RecordChange
+from yakuba.consult.models.retention import CaseErasure, ContractorKey, StorageDisposal
 
 __all__ = ["PURPOSE", "RETENTION", "Assessment", "Case", "ConsultationRecord", "Domain", "Goal", "Household",
            "Intake", "Person", "SupportPlan", "Task",
            "Agency", "Consent", "Disclosure", "InformationRequest", "MeetingMember", "SupportMeeting"]
 __all__ += ["BreakGlass", "Incident", "Terminal"]
+__all__ += ["CorrectionRequest", "RecordChange", "CaseErasure", "ContractorKey", "StorageDisposal"]

@@ -36,6 +36,7 @@ from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain,
 from yakuba.consult.queue import queue_for
 from yakuba.consult.views import sharing as sharing_views
 from yakuba.consult.views import terminals as terminals_views
+from yakuba.consult.views import retain as retain_views
 from yakuba.wareki import to_wareki
 from yakuba.web import cleaned, user_errors
 
@@ -186,6 +187,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "worker_form": WorkerForm(workers=[w for w in case_actions.centre_workers(case) if w not in context["workers"]]),
         })
         context.update(sharing_views.case_context(request, case, level))
+        context.update(retain_views.case_context(request, case, level))
     else:
         record("consult.case.existence", request=request, target=case)
     context.update(terminals_views.break_glass_context(request, case, level))
