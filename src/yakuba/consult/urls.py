@@ -1,5 +1,6 @@
 from django.urls import path
 
+from yakuba.consult.views import attachments as attachments_views
 from yakuba.consult.views import cases as views
 
 app_name = "consult"
@@ -19,4 +20,8 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("statistics/", views.statistics, name="statistics"),
+    path("cases/<int:pk>/attachments/", attachments_views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", attachments_views.attachment_view, name="attachment"),
+    path("attachments/<int:pk>/content/", attachments_views.attachment_content, name="attachment_content"),
+    path("attachments/<int:pk>/download/", attachments_views.attachment_download, name="attachment_download"),
 ]

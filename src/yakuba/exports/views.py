@@ -22,8 +22,9 @@ from yakuba.web import cleaned, file_response, user_errors
 
 __all__ = ["export_list", "request_export", "decide", "download", "requested", "routine_create", "routine_revoke"]
 
-STAFF = (Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF, Role.CITY_SUPERVISOR)
-APPROVERS = (Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR)
+STAFF = (Role.VENDOR_OPERATOR, Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF, Role.CITY_SUPERVISOR, Role.CENTER_WORKER,
+         Role.CENTER_SUPERVISOR)
+APPROVERS = (Role.VENDOR_RESPONSIBLE, Role.CITY_SUPERVISOR, Role.CENTER_SUPERVISOR)
 
 
 @allow(*STAFF, menu=_("出力の申請と承認"), section=_("共通"), order=800)

@@ -34,6 +34,7 @@ from yakuba.consult.forms import (AssessmentForm, CloseForm, GoalForm, IntakeFor
 from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain, Goal, Intake, Person, SupportPlan,
                                    Task)
 from yakuba.consult.queue import queue_for
+from yakuba.consult.views import attachments as attachments_views
 from yakuba.wareki import to_wareki
 from yakuba.web import cleaned, user_errors
 
@@ -182,6 +183,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": CloseForm(),
             "worker_form": WorkerForm(workers=[w for w in case_actions.centre_workers(case) if w not in context["workers"]]),
         })
+        context.update(attachments_views.case_context(request, case, level))
     else:
         record("consult.case.existence", request=request, target=case)
     return render(request, "consult/case_detail.html", context)

@@ -22,7 +22,8 @@ from yakuba.exports.registry import EXPORTERS
 __all__ = ["APPROVERS", "check_preapprove", "check_revoke", "covering", "do_preapprove", "do_revoke", "routine_kinds"]
 
 # Who approves a bulk export (and pre-approves a routine one) for an organisation of each kind.
-APPROVERS = {"city_department": Role.CITY_SUPERVISOR, "vendor": Role.VENDOR_RESPONSIBLE, "council": Role.CITY_SUPERVISOR}
+APPROVERS = {"city_department": Role.CITY_SUPERVISOR, "vendor": Role.VENDOR_RESPONSIBLE, "council": Role.CITY_SUPERVISOR,
+             "center": Role.CENTER_SUPERVISOR}
 LONGEST = dt.timedelta(days=366)
 
 
