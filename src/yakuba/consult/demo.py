@@ -48,3 +48,6 @@ def run(worker: Any, worker2: Any, chief: Any, progress: Callable[[str], None] =
                               follow_up_on=today + dt.timedelta(days=follow) if follow is not None else None)
         if s.close:
             cases.do_close(case, chief, reason=s.close, note="支援の目標を達成し、終結とした")
+    from yakuba.consult import demo_attach
+
+    demo_attach.run(worker, progress)
