@@ -50,7 +50,7 @@ def check_request_export(user: Any, kind: str, params: dict, reason: str = "") -
     persons = exporter.count(user, params)
     categories = exporter.categories(user)
     if exporter.needs_approval and not reason.strip():
-        raise ExportRefused(gettext("この出力には承認が必要です。出力の理由を入力してください。"))
+        raise ExportRefused("この出力には承認が必要です。出力の理由を入力してください。")
     if is_bulk(persons, categories) and not reason.strip():
         raise ExportRefused(gettext("%(rows)s 件の個人情報を含む出力です。出力の理由を入力してください。") % {"rows": persons})
     return exporter, persons, categories
