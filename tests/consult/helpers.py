@@ -171,3 +171,82 @@ def store_case_files(case: Case, user: Any, contents: list[bytes]) -> list[Any]:
     return [vault.store(io.BytesIO(data), kind="attachment", description=f"ケース {case.number} の添付 {i + 1}",
                         organisation=case.centre, user=user, categories=["sensitive"], batch=f"consult-case:{case.pk}")
             for i, data in enumerate(contents)]
+# --- attachments (issue #13 §4) -------------------------------------------------------------------
+
+BYTES_MARK = b"ATTACH-BYTES-ZQX-5150"
+"""Inside every sample file: a response that holds it holds the file's bytes."""
+TITLE_MARK = "MARKER-ATTACH-TITLE-6021"
+
+
+def sample_pdf(pages: int = 2) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue() + b"%" + BYTES_MARK + b"\n"  # a comment after %%EOF: readers take it
+
+
+def sample_png(width: int = 64, height: int = 48) -> bytes:
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", BYTES_MARK.decode())
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def sample_jpeg(width: int = 80, height: int = 60) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 30)).save(out, "JPEG", comment=BYTES_MARK)
+    return out.getvalue()
+
+
+def sample_wav(seconds: float = 2.0, rate: int = 8000) -> bytes:
+    """A mono 16-bit WAV: a tone, with the marker in a LIST chunk before the samples."""
+    import io
+    import math
+    import struct
+
+    frames = int(seconds * rate)
+    samples = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate))) for i in range(frames))
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
+    text = BYTES_MARK + b"\x00"
+    text += b"\x00" * (len(text) % 2)
+    info = b"INFO" + b"ICMT" + struct.pack("<I", len(text)) + text
+    body = (b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"LIST" + struct.pack("<I", len(info)) + info
+            + b"data" + struct.pack("<I", len(samples)) + samples)
+    out = io.BytesIO()
+    out.write(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return out.getvalue()
+
+
+SAMPLES = {"pdf": sample_pdf, "image": sample_png, "audio": sample_wav}
+
+
+def attach(w: World, kind: str = "pdf", *, health: bool = False, data: bytes | None = None) -> Any:
+    from yakuba.consult.actions.attachments import do_upload
+
+    return do_upload(w.case, w.worker, title=f"{TITLE_MARK} {kind}", data=data if data is not None else SAMPLES[kind](),
+                     health=health)
+
+
+def viewer(client: Any, attachment: Any) -> tuple[Any, str]:
+    """Open the viewer page; the page and the content URL (with its grant) it points the player at."""
+    import html
+    import re
+
+    page = client.get(reverse("consult:attachment", args=[attachment.pk]))
+    found = re.search(r'data-src="([^"]+)"', page.content.decode())
+    return page, html.unescape(found.group(1)) if found else ""

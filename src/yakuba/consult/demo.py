@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from django.utils import timezone
 
-from yakuba.consult import demo_retain, demo_sharing
+from yakuba.consult import demo_attach, demo_retain, demo_sharing
 from yakuba.site.config import env_int
 
 
@@ -54,3 +54,4 @@ def run(worker: Any, worker2: Any, chief: Any, progress: Callable[[str], None] =
     demo_sharing.run(worker, chief, progress)
     demo_terminal.run(worker2, chief, progress)  # a break-glass night call waiting for review
     demo_retain.run(worker, worker2, chief, progress)  # corrections, an erased case, a recorded disposal
+    demo_attach.run(worker, progress)  # a PDF, a spoken recording (espeak-ng) and an image

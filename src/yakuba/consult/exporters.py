@@ -56,3 +56,5 @@ register(Exporter(
     count=lambda user, params: 1 if _disclosure(user, params) else 0, build=build,
     stem=lambda params: f"disclosure-{params['disclosure']}", needs_approval=True,
 ))
+
+from yakuba.consult import exporters_attachments  # noqa: E402,F401  (the attachments' exporters)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from yakuba.consult.views import attachments as attachments_views
 from yakuba.consult.views import cases as views
 from yakuba.consult.views import sharing as sharing_views
 from yakuba.consult.views import terminals as terminals_views
@@ -58,4 +59,8 @@ urlpatterns += [
     path("erasures/<int:pk>/certificate/", retain_views.erasure_certificate, name="erasure_certificate"),
     path("disposals/", retain_views.disposals, name="disposals"),
     path("disposals/<int:pk>/certificate/", retain_views.disposal_certificate, name="disposal_certificate"),
+    path("cases/<int:pk>/attachments/", attachments_views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", attachments_views.attachment_view, name="attachment"),
+    path("attachments/<int:pk>/content/", attachments_views.attachment_content, name="attachment_content"),
+    path("attachments/<int:pk>/download/", attachments_views.attachment_download, name="attachment_download"),
 ]

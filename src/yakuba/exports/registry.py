@@ -27,6 +27,12 @@ from yakuba.personal import declaration_for
 __all__ = ["EXPORTERS", "Exporter", "param_object", "register"]
 
 
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "xml": "application/xml",
+                 "png": "image/png", "jpg": "image/jpeg", "wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg",
+                 "m4a": "audio/mp4"}
+"""The formats an export may have (`exports.watermark.stamp` marks each)."""
+
+
 @dataclass(frozen=True)
 class Exporter:
     id: str
@@ -53,7 +59,8 @@ class Exporter:
 
     @property
     def content_type(self) -> str:
-        return {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "xml": "application/xml"}[self.format]
+        return CONTENT_TYPES[self.format]
+
 
     def categories(self, user: Any) -> list[str]:
         """The declared categories of the fields this user's file holds (masked fields hold none)."""

@@ -5,6 +5,10 @@
 - CSV: a first line ``#yakuba-export id=… user=… at=…`` (after the BOM, when there is one) that an
   importer skips, and the export id in the file name (``…-export<id>.csv``);
 - XML: the same line as a comment after the XML declaration.
+- PNG / JPEG: the line burned into the picture (a band at the bottom and repeated across it), and
+  in its metadata (a PNG text chunk, a JPEG comment);
+- WAV: a ``LIST/INFO`` chunk (``ICMT``) before the samples; MP3: an ID3v2 comment tag in front;
+  Ogg / M4A: the export id in the file name only (and the export's record).
 
 ``find`` reads the export id back from a file (for ``yakuba exports identify``). Plain Python
 (pypdf), no Django.
@@ -52,7 +56,67 @@ def stamp(content: bytes, fmt: str, mark: Mark) -> bytes:
         return comment + b"\n" + content
     if fmt == "pdf":
         return _stamp_pdf(content, mark)
+    if fmt in ("png", "jpg"):
+        return _stamp_image(content, fmt, mark)
+    if fmt == "wav":
+        return _stamp_wav(content, mark)
+    if fmt == "mp3":
+        return _id3_comment(mark.line) + content
+    if fmt in ("ogg", "m4a"):
+        return content  # the file name carries the export id
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _stamp_image(content: bytes, fmt: str, mark: Mark) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+
+    with Image.open(io.BytesIO(content)) as src:
+        image = src.convert("RGB")
+    width, height = image.size
+    size = max(10, min(width, height) // 30)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", size)
+    except OSError:
+        font = ImageFont.load_default(size)
+    draw = ImageDraw.Draw(image)
+    for y in range(size, height - 3 * size, max(6 * size, height // 6)):
+        draw.text((size, y), mark.line, font=font, fill=(180, 0, 0))
+    draw.rectangle((0, height - 2 * size, width, height), fill=(255, 255, 255))
+    draw.text((size // 2, height - 2 * size + size // 3), mark.line, font=font, fill=(0, 0, 0))
+    out = io.BytesIO()
+    if fmt == "png":
+        info = PngImagePlugin.PngInfo()
+        info.add_text(PREFIX, mark.line)
+        image.save(out, "PNG", pnginfo=info)
+    else:
+        image.save(out, "JPEG", quality=90, comment=mark.line.encode("ascii"))
+    return out.getvalue()
+
+
+def _stamp_wav(content: bytes, mark: Mark) -> bytes:
+    """A LIST/INFO chunk with the line as ICMT right after the RIFF header (before fmt and data)."""
+    import struct
+
+    if content[:4] != b"RIFF" or content[8:12] != b"WAVE":
+        raise ValueError("not a WAV file")
+    text = mark.line.encode("ascii") + b"\x00"
+    if len(text) % 2:
+        text += b"\x00"
+    info = b"INFO" + b"ICMT" + struct.pack("<I", len(text)) + text
+    chunk = b"LIST" + struct.pack("<I", len(info)) + info
+    body = content[12:]
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk) + len(body)) + b"WAVE" + chunk + body
+
+
+def _id3_comment(line: str) -> bytes:
+    """An ID3v2.3 tag with one COMM frame (Latin-1 text)."""
+    import struct
+
+    payload = b"\x00" + b"eng" + b"\x00" + line.encode("ascii")
+    frame = b"COMM" + struct.pack(">I", len(payload)) + b"\x00\x00" + payload
+    size = len(frame)
+    synchsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    return b"ID3\x03\x00\x00" + synchsafe + frame
 
 
 def _text_stream(line: str, width: float) -> bytes:

@@ -190,6 +190,10 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # pdf.js (consult attachments) runs its parser in a module worker of this site; media is
+        # the audio player's stream of an attachment (this site only)
+        "worker-src": ["'self'"],
+        "media-src": ["'self'"],
     },
 }
 if env_bool("YAKUBA_HTTPS", False):
@@ -214,6 +218,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 for prefix, folder in (
     ("vendor/htmx", _node / "htmx.org" / "dist"),
     ("vendor/design-tokens", _node / "@digital-go-jp" / "design-tokens" / "dist"),
+    ("vendor/pdfjs", _node / "pdfjs-dist" / "legacy" / "build"),  # pdf.min.mjs, pdf.worker.min.mjs
+    ("vendor/pdfjs/cmaps", _node / "pdfjs-dist" / "cmaps"),  # Japanese PDFs without embedded fonts
+    ("vendor/pdfjs/standard_fonts", _node / "pdfjs-dist" / "standard_fonts"),
 ):
     if folder.is_dir():
         STATICFILES_DIRS.append((prefix, folder))
@@ -242,6 +249,13 @@ FILE_UPLOAD_HANDLERS = ["yakuba.uploads.InMemoryUploadHandler"]
 # before it is decoded) and a PDF at most this many pages (yakuba.ocr.limits reads the same variables).
 YAKUBA_UPLOAD_MAX_PIXELS = env_int("YAKUBA_UPLOAD_MAX_PIXELS", 50_000_000)
 YAKUBA_UPLOAD_MAX_PAGES = env_int("YAKUBA_UPLOAD_MAX_PAGES", 200)
+# 基幹福祉相談センター attachments (yakuba.consult.media): one file at most this size, pixels, pages, minutes;
+# a view's grant (the audio player's range requests) lasts this many seconds, plus the audio's length.
+YAKUBA_ATTACHMENT_MAX_MB = env_int("YAKUBA_ATTACHMENT_MAX_MB", 200)
+YAKUBA_ATTACHMENT_MAX_PIXELS = env_int("YAKUBA_ATTACHMENT_MAX_PIXELS", 40_000_000)
+YAKUBA_ATTACHMENT_MAX_PAGES = env_int("YAKUBA_ATTACHMENT_MAX_PAGES", 100)
+YAKUBA_ATTACHMENT_MAX_MINUTES = env_int("YAKUBA_ATTACHMENT_MAX_MINUTES", 180)
+YAKUBA_ATTACHMENT_VIEW_S = env_int("YAKUBA_ATTACHMENT_VIEW_S", 1800)
 
 # 口座振替: the relay (仲介機関) the water department sends its 全銀 files through, with this
 # installation's client certificate; "simulator" runs the demo's loopback relay and bank simulator.

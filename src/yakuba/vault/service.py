@@ -59,6 +59,38 @@ def read(obj: StoredObject, dst: BinaryIO, *, user: Any = None, request: Any = N
         envelope.decrypt_stream(fh, dst, data_key, str(obj.id))
 
 
+class OpenRange:
+    """An open stored object for random access (``reader.read_range``); close it (or use `with`)."""
+
+    def __init__(self, obj: StoredObject) -> None:
+        if obj.erased or obj.wrapped_key is None:
+            raise AlreadyErased(f"ファイル {obj.id} は消去済みのため読み出せません。")
+        data_key = get_keyring().unwrap(bytes(obj.wrapped_key), obj.context)
+        self._fh = open(obj.path, "rb")
+        try:
+            self.reader = envelope.RangeReader(self._fh, data_key, str(obj.id))
+        except BaseException:
+            self._fh.close()
+            raise
+        self.size = self.reader.size
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "OpenRange":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def open_range(obj: StoredObject) -> OpenRange:
+    """Random access to a stored object's plaintext, decrypting only the chunks a range needs (an
+    HTTP Range request of a long recording). Not audited here: the caller records the viewing it
+    serves (yakuba.consult: one entry per view, its range requests tied to it by a view grant)."""
+    return OpenRange(obj)
+
+
 def read_bytes(obj: StoredObject, *, user: Any = None, request: Any = None) -> bytes:
     """The plaintext of a stored object, in memory (audited as `read`)."""
     buf = io.BytesIO()
@@ -146,4 +178,4 @@ def rewrap_all(rewrap: Any) -> int:
     return count
 
 
-__all__ = ["store", "read", "erase", "rewrap_all", "AlreadyErased", "DecryptionError"]
+__all__ = ["store", "read", "open_range", "OpenRange", "erase", "rewrap_all", "AlreadyErased", "DecryptionError"]

@@ -37,6 +37,7 @@ from yakuba.consult.queue import queue_for
 from yakuba.consult.views import sharing as sharing_views
 from yakuba.consult.views import terminals as terminals_views
 from yakuba.consult.views import retain as retain_views
+from yakuba.consult.views import attachments as attachments_views
 from yakuba.wareki import to_wareki
 from yakuba.web import cleaned, user_errors
 
@@ -188,6 +189,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         })
         context.update(sharing_views.case_context(request, case, level))
         context.update(retain_views.case_context(request, case, level))
+        context.update(attachments_views.case_context(request, case, level))
     else:
         record("consult.case.existence", request=request, target=case)
     context.update(terminals_views.break_glass_context(request, case, level))

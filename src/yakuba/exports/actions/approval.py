@@ -49,6 +49,8 @@ def check_request_export(user: Any, kind: str, params: dict, reason: str = "") -
         raise ExportRefused(gettext("この出力を申請する権限がありません。"))
     persons = exporter.count(user, params)
     categories = exporter.categories(user)
+    if exporter.needs_approval and not reason.strip():
+        raise ExportRefused("この出力には承認が必要です。出力の理由を入力してください。")
     if is_bulk(persons, categories) and not reason.strip():
         raise ExportRefused(gettext("%(rows)s 件の個人情報を含む出力です。出力の理由を入力してください。") % {"rows": persons})
     return exporter, persons, categories
@@ -63,7 +65,7 @@ def do_request_export(user: Any, kind: str, params: dict | None = None, reason: 
     routine pre-approval covers it), or pending the approver."""
     params = params or {}
     exporter, persons, categories = check_request_export(user, kind, params, reason)
-    bulk = is_bulk(persons, categories)
+    bulk = exporter.needs_approval or is_bulk(persons, categories)
     org = user.organisation
     now = timezone.now()
     routine = covering(kind, org.code, user, timezone.localdate()) if bulk and not exporter.needs_approval else None
