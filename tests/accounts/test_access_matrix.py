@@ -135,6 +135,9 @@ EXPECTED: dict[str, object] = {
         "corrections_overdue", "erasures", "erasure_certificate")},
     **{f"consult:{name}": {Role.COUNCIL_MEMBER, Role.CENTER_SUPERVISOR, Role.CITY_SUPERVISOR, Role.ADMIN}
        for name in ("disposals", "disposal_certificate")},
+    # attachments (tests/consult/test_it_never_gives_an_attachments_bytes_to_others.py for the bytes)
+    **{f"consult:{name}": CENTRE for name in (
+        "attachment_upload", "attachment", "attachment_content", "attachment_download")},
 }
 ADMIN_SITE = {Role.ADMIN}
 

@@ -36,6 +36,7 @@ from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain,
 from yakuba.consult.queue import queue_for
 from yakuba.consult.views import sharing as sharing_views
 from yakuba.consult.views import terminals as terminals_views
+from yakuba.consult.views.shown import labelled, shown
 from yakuba.consult.views import retain as retain_views
 from yakuba.consult.views import attachments as attachments_views
 from yakuba.wareki import to_wareki
@@ -58,18 +59,7 @@ RECORDS_PER_PAGE = 50
 """The case page shows the newest 50 consultation records; older ones page by page (?records=2)."""
 
 
-def _shown(value: Any) -> Any:
-    """Dates as citizens read them (和暦); date-times with the time."""
-    if isinstance(value, dt.datetime):
-        local = timezone.localtime(value)
-        return f"{to_wareki(local.date())} {local:%H:%M}"
-    if isinstance(value, dt.date):
-        return to_wareki(value)
-    return value
-
-
-def _labelled(model: type[models.Model], fields: Sequence[str], row: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    return [(f, str(model._meta.get_field(f).verbose_name), _shown(row.get(f))) for f in fields]
+_shown, _labelled = shown, labelled
 
 
 def _rows(request: HttpRequest, level: Level, model: type[models.Model], instances: Iterable[models.Model],

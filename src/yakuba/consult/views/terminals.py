@@ -30,6 +30,7 @@ from yakuba.audit.log import record
 from yakuba.audit.models import AuditEntry
 from yakuba.audit.reveal import reveal_rows
 from yakuba.consult import terminals as core
+from yakuba.consult.views.shown import labelled
 from yakuba.consult.access import (BREAK_GLASS_FIELDS, BREAK_GLASS_LAST_RECORDS, Level, access_case_by_id,
                                    active_break_glass, shown_fields)
 from yakuba.consult.actions import terminals as actions
@@ -164,7 +165,6 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _shown(request: HttpRequest | None, user: Any, model: type, instances: list[Any],
            seen: dict[str, list[int]], categories: set[str]) -> list[tuple[Any, list[tuple[str, str, Any]]]]:
-    from yakuba.consult.views.cases import _labelled
     from yakuba.personal import declaration_for
 
     fields = shown_fields(Level.BREAK_GLASS, model, BREAK_GLASS_FIELDS[model.__name__])
@@ -176,7 +176,7 @@ def _shown(request: HttpRequest | None, user: Any, model: type, instances: list[
                 decl = declaration_for(model, f)
                 if decl is not None and row.get(f) not in (None, ""):
                     categories.add(decl.category.value)
-    return [(inst, _labelled(model, fields, row)) for inst, row in zip(instances, rows)]
+    return [(inst, labelled(model, fields, row)) for inst, row in zip(instances, rows)]
 
 
 def minimal_view(request: HttpRequest | None, user: Any, grant: BreakGlass) -> dict[str, Any]:
