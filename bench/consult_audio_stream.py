@@ -146,6 +146,9 @@ def main() -> None:
     session = client.session  # the second factor, verified as the code page would
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=worker, name="bench", confirmed=True).persistent_id
     session.save()
+    from consult_case_page import on_registered_terminal  # bench/ is on sys.path: the script's folder
+
+    on_registered_terminal(worker, client)
     page = client.get(reverse("consult:attachment", args=[a.pk]))
     if page.status_code != 200:
         raise SystemExit(f"the viewer answered {page.status_code}")

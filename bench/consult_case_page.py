@@ -106,6 +106,21 @@ def fill(n_cases: int, n_records: int, worker, seed: int = 1) -> list[int]:  # t
     return ids
 
 
+def on_registered_terminal(user, client) -> None:  # type: ignore[no-untyped-def]
+    """Put the benchmark's browser on a registered terminal of the user's centre, as a device that
+    entered its registration code holds it (yakuba.consult.terminals)."""
+    from django.utils import timezone
+
+    from yakuba.consult import terminals as core
+    from yakuba.consult.models import Terminal
+
+    secret, now = core.new_secret(), timezone.now()
+    t = Terminal.objects.create(organisation_id=user.organisation_id, label="bench", issued_by=user,
+                                code_hash=core.digest(core.new_code()), code_expires_at=now, registered_at=now,
+                                secret_hash=core.digest(secret), expires_at=now + dt.timedelta(days=1))
+    client.cookies[core.COOKIE] = core.cookie_value(t.pk, secret)
+
+
 def naive(case) -> list:  # type: ignore[no-untyped-def]
     from yakuba.consult.models import ConsultationRecord
 
@@ -196,6 +211,7 @@ def main() -> int:
     session = client.session  # the second factor, verified as the code page would
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=worker, name="bench", confirmed=True).persistent_id
     session.save()
+    on_registered_terminal(worker, client)
     rng = random.Random(7)
     urls = [f"/consult/cases/{ids[rng.randrange(len(ids))]}/" for _ in range(args.requests)]
     p50_p95(client, urls[:3])  # warm-up
