@@ -29,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(1, str(ROOT))  # tests.factories: the centre and its worker
 TARGET_MB = 50.0
 TARGET_TTFB_MS = 300.0
 
