@@ -49,7 +49,7 @@ def test_demo_sets_up_prints_logins_and_writes_them_as_json(demo: Path) -> None:
     by_name = {x["username"]: x for x in logins}
     assert [x["username"] for x in logins if x["role"] == "center_worker"] == ["worker", "worker2"]
     assert by_name["worker"]["totp_secret"] and by_name["center-chief"]["totp_secret"]  # they see names
-    assert by_name["agency"]["totp_secret"] is None  # sees nothing of cases yet
+    assert by_name["agency"]["totp_secret"]  # sees, in clear, what was shared with its organisation
     for name in ("worker", "worker2", "center-chief"):  # the centre's logins are on registered terminals
         cookie = by_name[name]["terminal_cookie"]
         assert cookie["name"] == "yakuba_terminal" and len(cookie["value"]) > 40

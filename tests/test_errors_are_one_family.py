@@ -15,6 +15,8 @@ INTERNAL = {
     "yakuba.relay.app.Refusal": "the relay server's answer (HTTP status, code) to a client, not a person",
     "yakuba.relay.app._Interrupted": "the relay's signal that a client went away mid-body; logged, connection closed",
     "yakuba.relay.store.OffsetMismatch": "the store's signal that the server answers 409 with the right offset",
+    "yakuba.officehours.CalendarError": "caught by the city profile loader, which reports it as a located problem line",
+    "yakuba.consult.ranges.Unsatisfiable": "the range parser's signal that the view answers 416 (Content-Range: bytes */size)",
 }
 
 

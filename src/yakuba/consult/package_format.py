@@ -9,6 +9,8 @@ the export step's watermark comment after the XML declaration is outside both.
 
 from __future__ import annotations
 
+from yakuba.errors import YakubaError
+
 import base64
 import json
 from typing import Any
@@ -22,7 +24,7 @@ from yakuba.privacy._common import canonical_json, load_public_key, public_key_i
 NS = "urn:yakuba:consult:disclosure:1"
 
 
-class BadDisclosureFile(ValueError):
+class BadDisclosureFile(YakubaError):
     """The file is not a signed disclosure, its signature fails, or its fields were changed."""
 
 
