@@ -4,6 +4,7 @@ URLs of every kind, a relay that is not there. (`serve` is tested in tests/relay
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -39,5 +40,7 @@ def test_it_works(action: str, argv: list[str], complete: bool, pem: bytes) -> N
             words = [str(base / "OUT" / "pki"), *words]
         if action != "pki":  # a relay that is not there, answered at once: never a real wait
             words += ["--url", "https://127.0.0.1:1", "--retries", "0", "--timeout", "1"]
-        ran = yakuba("relay", action, *words)
+        with contextlib.chdir(base):  # a relative folder that `pki` is given lands here, never in the checkout
+            ran = yakuba("relay", action, *words)
         assert not ran.crashed, ran.err
+        assert not any(Path(".").glob("*.key")), "a key was written into the current folder"

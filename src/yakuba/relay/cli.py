@@ -31,6 +31,8 @@ def _client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_pki(args: argparse.Namespace) -> int:
     from yakuba.relay.certs import make_pki
 
+    if not args.dir.strip():
+        raise RelayError("PKI のフォルダを指定してください (name a folder for the PKI; an empty name would be the current one)")
     pki = make_pki(Path(args.dir), clients=args.client or ["city"])
     print(f"作成しました (PKI ready): CA {pki.ca}, server {pki.server_cert}")
     for name in args.client or ["city"]:
