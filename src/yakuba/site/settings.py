@@ -111,6 +111,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through Django's own Jinja2 form templates (the same HTML), other widgets through Django templates.
+FORM_RENDERER = "yakuba.site.forms_renderer.FormRenderer"
 
 # --- database -------------------------------------------------------------------------------
 _sqlite_path = DATA_DIR / "yakuba.sqlite3"
