@@ -106,6 +106,8 @@ def cosign(checkpoint_body: bytes, witness: Signer, timestamp: int) -> str:
     """A cosignature/v1 line by ``witness`` over the checkpoint text, at ``timestamp`` (POSIX
     seconds): ``— <name> base64(key ID (type 0x04) || timestamp (8, big-endian) || signature)``.
     Append it to the signed checkpoint (`add_cosignatures`)."""
+    if not isinstance(checkpoint_body, (bytes, bytearray)):
+        raise fail("チェックポイントの本文がバイト列ではありません", "checkpoint text must be bytes")
     body = bytes(checkpoint_body)
     Checkpoint.parse(body)  # a cosigner only signs what is a checkpoint
     message = cosignature_message(timestamp, body)
@@ -124,8 +126,10 @@ def add_cosignatures(signed_note: bytes, lines: Iterable[str]) -> bytes:
 
 def verify_cosignature(checkpoint_body: bytes, line: str, witness: Verifier) -> int:
     """Check one cosignature line by ``witness`` over the checkpoint text; its timestamp."""
+    if not isinstance(line, str) or not isinstance(checkpoint_body, (bytes, bytearray)):
+        raise fail("連署の行と本文の型が違います", "give the checkpoint text as bytes and the line as text")
     verifier = witness if witness.sig_type == COSIGNATURE_V1 else witness.for_cosignatures()
-    note = parse_note(bytes(checkpoint_body) + b"\n" + line.encode("utf-8"))
+    note = parse_note(bytes(checkpoint_body) + b"\n" + line.encode("utf-8", "surrogatepass"))
     if len(note.signatures) != 1:
         raise fail("連署の行が 1 行ではありません", "give exactly one cosignature line")
     sig = note.signatures[0]

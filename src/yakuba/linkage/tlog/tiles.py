@@ -247,6 +247,8 @@ def export(log: MerkleLog, signed_checkpoint: bytes, directory: Path | str, *,
     size (and, given ``log_key``, signed by it). The checkpoint file is written last, so a client
     that reads it finds every tile it names.
     """
+    if isinstance(signed_checkpoint, str):
+        signed_checkpoint = signed_checkpoint.encode("utf-8")
     note = parse_note(signed_checkpoint)
     checkpoint = (open_checkpoint(signed_checkpoint, log_key).checkpoint if log_key is not None
                   else Checkpoint.parse(note.text))

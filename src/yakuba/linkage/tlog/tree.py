@@ -533,6 +533,11 @@ class MerkleLog:
 
     def hashes(self, level: int, start: int, end: int) -> bytes:
         """Stored hashes ``start``..``end`` of ``level`` (MTH of 2^level leaves each), back to back."""
+        check_count(level, "level")
+        check_count(start, "start")
+        check_count(end, "end")
+        if level >= MAX_LEVELS or not start <= end <= self._size >> level:
+            raise fail("保存されていないハッシュです", f"hashes {start}..{end} of level {level} are not in the log")
         return self.store.read(level, start, end)
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
