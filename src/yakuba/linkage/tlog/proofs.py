@@ -90,6 +90,18 @@ def consistency_path(old_size: int, new_size: int, subtree: Subtree) -> list[byt
     return path
 
 
+def _step(fn: int, sn: int) -> tuple[bool, int, int]:
+    """One turn of the loops of RFC 9162 §2.1.3.2 step 4 and §2.1.4.2 step 6: whether the next proof
+    node lies on the left (the caller hashes it in), then fn and sn as the turn leaves them."""
+    if fn & 1 or fn == sn:
+        if not fn & 1:
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        return True, fn >> 1, sn >> 1
+    return False, fn >> 1, sn >> 1
+
+
 def root_from_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
     """The root that ``proof`` leads to from ``leaf_hash`` at ``index`` in a tree of ``size``
     (RFC 9162 §2.1.3.2 steps 1–5, without the final comparison)."""
@@ -103,16 +115,8 @@ def root_from_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence
     for p in path:
         if sn == 0:
             raise fail("包含証明が長すぎます", f"inclusion proof too long for index {index} in size {size}")
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
+        left, fn, sn = _step(fn, sn)
+        r = node_hash(p, r) if left else node_hash(r, p)
     if sn != 0:
         raise fail("包含証明が短すぎます", f"inclusion proof too short for index {index} in size {size}")
     return r
@@ -160,17 +164,12 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
     for c in path[1:]:  # step 6
         if sn == 0:
             raise fail("整合性証明が長すぎます", f"consistency proof too long from size {old_size} to {new_size}")
-        if fn & 1 or fn == sn:
+        left, fn, sn = _step(fn, sn)
+        if left:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
         else:
             sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
     # step 7
     if sn != 0:
         raise fail("整合性証明が短すぎます", f"consistency proof too short from size {old_size} to {new_size}")
