@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 from decimal import Decimal
 
 import pytest
@@ -79,10 +78,12 @@ CASES = {
     "too many caries": (lambda d: items(d)["dental"].update(caries_teeth=21), "checkups[2].items.dental.caries_teeth"),
     "a local id with a space": (lambda d: d.update(local_id="000 123"), "local_id"),
     "checkups not a list": (lambda d: d.update(checkups={}), "checkups"),
-    "a checkup before the birth": (lambda d: items(d).update(checkup_date="2020-12-31"), "checkups[2].items.checkup_date"),
+    "a checkup before the birth": (lambda d: items(d).update(checkup_date="2020-12-31"),
+                                   "checkups[2].items.checkup_date"),
     "an exam before the checkup": (lambda d: items(d)["judgement"].update(detailed_exam_date="2024-02-13"),
                                    "checkups[2].items.judgement.detailed_exam_date"),
-    "a body system twice": (lambda d: items(d)["findings"]["systems"].append({"system": "urogenital", "status": "none"}),
+    "a body system twice": (lambda d: items(d)["findings"]["systems"].append({"system": "urogenital",
+                                                                              "status": "none"}),
                             "checkups[2].items.findings.systems[1].system"),
     "a checkup without its date": (lambda d: items(d).pop("checkup_date"), "checkups[2].items.checkup_date"),
     "a checkup without its age": (lambda d: items(d).pop("age_in_months"), "checkups[2].items.age_in_months"),

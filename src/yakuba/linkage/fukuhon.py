@@ -286,8 +286,8 @@ def _items(record: CheckupRecord, wanted: frozenset[str], at: str) -> dict[str, 
         all_items["weight_kg"] = _kg(record.weight_kg, f"{at}.weight_kg")
     findings: dict[str, Any] = {}
     if record.findings:
-        findings["systems"] = [{"system": f.system.value, "status": f.status.value, **({"note": f.note} if f.note else {})}
-                               for f in record.findings]
+        findings["systems"] = [{"system": f.system.value, "status": f.status.value,
+                                **({"note": f.note} if f.note else {})} for f in record.findings]
     if record.nutrition:
         findings["nutrition"] = record.nutrition
     if findings:
