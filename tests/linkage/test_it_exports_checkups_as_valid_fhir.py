@@ -51,7 +51,7 @@ def check(bundle, child):
         assert encounter["status"] == "finished" and encounter["class"]["code"] == "AMB"
         assert encounter["type"][0]["coding"][0]["code"] == record.kind.value
         assert encounter["period"] == {"start": record.checkup_date.isoformat(), "end": record.checkup_date.isoformat()}
-    by_encounter = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    encounter_urls = [e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"]
     seen = 0
     for observation in resources(bundle, "Observation"):
         assert observation["status"] == "final" and fhir.JP_BODY_MEASUREMENT in observation["meta"]["profile"]
@@ -66,7 +66,8 @@ def check(bundle, child):
                 "value": child.birth.weight_g, "unit": "g", "system": fhir.UCUM, "code": "g"}
             continue
         seen += 1
-        record = child.checkups[encounters.index(by_encounter[observation["encounter"]["reference"]])]
+        # by the encounter's place, not its content: two checkups may look alike
+        record = child.checkups[encounter_urls.index(observation["encounter"]["reference"])]
         [item] = [i for i, e in EXPECTED.items() if codes(observation, fhir.JP_BODY_MEASUREMENT_CODE) == [e[0]]]
         jp, loinc, unit, vital = EXPECTED[item]
         assert codes(observation, fhir.LOINC) == [loinc] and quantity["code"] == unit

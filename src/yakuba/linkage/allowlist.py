@@ -66,8 +66,15 @@ class Allowlist:
         """The Japanese label of `item` (the code itself if it has none)."""
         return self.labels.get(item, item)
 
+    def items_ever_allowed(self) -> frozenset[str]:
+        """Every item some row names: all that a 副本 registered on a 中間サーバー needs to carry (an item
+        no row allows, such as the 問診's 要配慮 answers, is never registered: nobody may ask for it)."""
+        return frozenset(item for row in self.rows for item in row.items)
 
-class _Bad(Exception):
+
+class _Bad(LinkageError):
+    """A row or key that is wrong, caught and reported with the file by `parse_allowlist`."""
+
     def __init__(self, where: str, ja: str, en: str) -> None:
         super().__init__(where)
         self.where, self.ja, self.en = where, ja, en

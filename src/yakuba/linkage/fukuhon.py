@@ -411,8 +411,11 @@ def sha256(doc: dict[str, Any]) -> str:
     return hashlib.sha256(dumps(doc)).hexdigest()
 
 
-class _Duplicate(Exception):
+class _Duplicate(LinkageError):
+    """A key repeated in one JSON object, caught and reported by `loads`."""
+
     def __init__(self, key: str) -> None:
+        super().__init__(f"キーが重複しています (duplicate key): {key}")
         self.key = key
 
 
