@@ -19,6 +19,7 @@ ROLE_ORG = {
     Role.CENTER_WORKER: "center",
     Role.CENTER_SUPERVISOR: "center",
     Role.AGENCY_STAFF: "agency",
+    Role.HEALTH_STAFF: "kenko",
     Role.ADMIN: None,
 }
 ORGS = {
@@ -28,6 +29,7 @@ ORGS = {
     "center": ("試験基幹福祉相談センター", Organisation.Kind.CENTER),
     "agency": ("試験地域包括支援センター", Organisation.Kind.AGENCY),
     "fukushi": ("福祉課", Organisation.Kind.CITY_DEPARTMENT),
+    "kenko": ("健康増進センター", Organisation.Kind.CITY_DEPARTMENT),
 }
 
 

@@ -138,6 +138,9 @@ EXPECTED: dict[str, object] = {
     # attachments (tests/consult/test_it_never_gives_an_attachments_bytes_to_others.py for the bytes)
     **{f"consult:{name}": CENTRE for name in (
         "attachment_upload", "attachment", "attachment_content", "attachment_download")},
+    # 健康増進センター (yakuba.health): its staff only; no other role sees a checkup
+    **{f"health:{name}": {Role.HEALTH_STAFF} for name in (
+        "children", "child_new", "child", "checkup_new", "checkup_confirm", "import")},
 }
 ADMIN_SITE = {Role.ADMIN}
 

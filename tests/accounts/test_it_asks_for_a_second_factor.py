@@ -35,7 +35,7 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
 
 def test_the_roles_that_need_it_follow_from_the_policy() -> None:
     assert set(FACTOR_ROLES) == {Role.VENDOR_RESPONSIBLE, Role.CITY_STAFF, Role.CITY_SUPERVISOR, Role.ADMIN,
-                                 Role.CENTER_WORKER, Role.CENTER_SUPERVISOR, Role.AGENCY_STAFF}
+                                 Role.CENTER_WORKER, Role.CENTER_SUPERVISOR, Role.AGENCY_STAFF, Role.HEALTH_STAFF}
     # agency staff see, in clear, the fields a disclosure chose for their organisation (names among them)
 
 

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     CENTER_WORKER = "center_worker", _("相談支援員")
     CENTER_SUPERVISOR = "center_supervisor", _("センター長")
     AGENCY_STAFF = "agency_staff", _("関係機関の職員")
+    HEALTH_STAFF = "health_staff", _("健康増進センター職員")
     ADMIN = "admin", _("システム管理者")
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yakuba.debit",
     "yakuba.admission",
     "yakuba.consult",
+    "yakuba.health",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,7 @@ for prefix, folder in (
     ("vendor/pdfjs", _node / "pdfjs-dist" / "legacy" / "build"),  # pdf.min.mjs, pdf.worker.min.mjs
     ("vendor/pdfjs/cmaps", _node / "pdfjs-dist" / "cmaps"),  # Japanese PDFs without embedded fonts
     ("vendor/pdfjs/standard_fonts", _node / "pdfjs-dist" / "standard_fonts"),
+    ("vendor/chartjs", _node / "chart.js" / "dist"),  # chart.umd.min.js: the growth charts of yakuba.health
 ):
     if folder.is_dir():
         STATICFILES_DIRS.append((prefix, folder))

@@ -20,5 +20,6 @@ urlpatterns = [
     path("debit/", include("yakuba.debit.urls")),
     path("admission/", include("yakuba.admission.urls")),
     path("consult/", include("yakuba.consult.urls")),
+    path("health/", include("yakuba.health.urls")),
     path("admin/", restrict(admin.site.urls, Rule(roles=frozenset({Role.ADMIN.value})))),
 ]

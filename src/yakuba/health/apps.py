@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    name = "yakuba.health"
+    label = "health"
+    verbose_name = "健康情報システム(乳幼児健診)"
