@@ -7,11 +7,15 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yakuba.linkage.hub import Enrolment, Hub
 from yakuba.linkage.query import Institution
 from yakuba.linkage.registry import member_json, registry_json
 from yakuba.linkage.tlog import Signer
+
+if TYPE_CHECKING:
+    from yakuba.linkage.intermediate import Intermediate
 
 T0 = 1_750_000_000  # 2025-06-15 JST: the 3歳児健診 row in force
 JIMU = "boshi-12-3y-checkup"
@@ -59,3 +63,38 @@ def enrol_child(h: Hub, person: str = CHILD) -> tuple[Enrolment, Enrolment]:
 
 def private(path: Path) -> bool:
     return os.stat(path).st_mode & 0o077 == 0
+
+
+@dataclass
+class Services:
+    hub: Hub
+    a: "Intermediate"  # the former city: holds the child's 副本
+    b: "Intermediate"  # the new city: asks
+    registry: Path
+
+    def close(self) -> None:
+        for service in (self.hub, self.a, self.b):
+            service.close()
+
+
+def services(folder: Path, clock: Clock) -> Services:
+    """Two 中間サーバー and a hub, initialised and connected in `folder` (as the CLI's init does)."""
+    from yakuba.linkage.intermediate import Intermediate
+
+    a = Intermediate.init(folder / "city-a", id="city-a", kind="市町村", name="A市（サンプル）", clock=clock)
+    b = Intermediate.init(folder / "city-b", id="city-b", kind="市町村", name="B町（サンプル）", clock=clock)
+    registry = folder / "registry.json"
+    registry.write_bytes(registry_json([a.public_json(), b.public_json()]))
+    h = hub(folder, registry, clock)
+    for city in (a, b):
+        city.connect(registry=registry, hub_log_key=h.log_verifier.key_string())
+    return Services(h, a, b, registry)
+
+
+def fukuhon_bytes() -> tuple[str, bytes, dict]:
+    """A synthetic child's whole 副本 (local_id, bytes, document)."""
+    from tests.linkage.checkups import example_child
+    from yakuba.linkage import fukuhon
+
+    doc = fukuhon.to_document(example_child())
+    return doc["local_id"], fukuhon.dumps(doc), doc
