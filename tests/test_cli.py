@@ -45,7 +45,7 @@ def test_demo_sets_up_prints_logins_and_writes_them_as_json(demo: Path) -> None:
     logins = json.loads((demo / "logins.json").read_text(encoding="utf-8"))
     roles = {x["role"] for x in logins}
     assert roles == {"vendor_operator", "vendor_responsible", "city_staff", "city_supervisor", "council_member", "admin",
-                     "center_worker", "center_supervisor", "agency_staff"}
+                     "center_worker", "center_supervisor", "agency_staff", "health_staff"}
     by_name = {x["username"]: x for x in logins}
     assert [x["username"] for x in logins if x["role"] == "center_worker"] == ["worker", "worker2"]
     assert by_name["worker"]["totp_secret"] and by_name["center-chief"]["totp_secret"]  # they see names

@@ -44,6 +44,7 @@ LOGINS = [
     (Role.CENTER_WORKER, "center", "worker2"),
     (Role.CENTER_SUPERVISOR, "center", "center-chief"),
     (Role.AGENCY_STAFF, "agency-houkatsu", "agency"),
+    (Role.HEALTH_STAFF, "kenko", "health"),
     (Role.COUNCIL_MEMBER, "council", "council"),
     (Role.ADMIN, None, "admin"),
 ]
@@ -103,6 +104,7 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
     _water_debit(progress)
     _admission(progress)
     _consult(progress)
+    _health(progress)
     return logins
 
 
@@ -146,6 +148,13 @@ def _consult(progress: Callable[[str], None]) -> None:
 
     run(User.objects.get(username="worker"), User.objects.get(username="worker2"),
         User.objects.get(username="center-chief"), progress)
+
+
+def _health(progress: Callable[[str], None]) -> None:
+    """健康増進センター: synthetic children and checkups, imported as a CSV from an older system (yakuba.health.demo)."""
+    from yakuba.health.demo import run
+
+    run(User.objects.get(username="health"), progress)
 
 
 def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None:
