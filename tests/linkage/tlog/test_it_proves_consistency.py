@@ -9,17 +9,13 @@ from yakuba.linkage.errors import LogError
 from yakuba.linkage.tlog import EMPTY_ROOT, MerkleLog, leaf_hash, root_of, verify_consistency
 
 from .vectors import CONSISTENCY, LEAVES, ROOTS
+from .shapes import flip, walk
 
 ENTRIES = [b"refusal %d" % i for i in range(600)]
 LOG = MerkleLog()
 LOG.append_many(ENTRIES)
 LEAF_HASHES = [leaf_hash(e) for e in ENTRIES]
 
-
-def flip(data: bytes, bit: int) -> bytes:
-    out = bytearray(data)
-    out[bit // 8] ^= 1 << (bit % 8)
-    return bytes(out)
 
 
 def steps(old: int, new: int, length: int) -> tuple[str, ...] | None:
@@ -32,18 +28,8 @@ def steps(old: int, new: int, length: int) -> tuple[str, ...] | None:
     fn, sn = old - 1, new - 1
     while fn & 1:
         fn, sn = fn >> 1, sn >> 1
-    for _ in range(n - 1):
-        if sn == 0:
-            return None
-        if fn & 1 or fn == sn:
-            out.append("both")
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
-        else:
-            out.append("second")
-        fn, sn = fn >> 1, sn >> 1
-    return tuple(out) if sn == 0 else None
+    turns = walk(fn, sn, n - 1, "both", "second")
+    return None if turns is None else tuple(out + turns)
 
 
 def test_it_works() -> None:

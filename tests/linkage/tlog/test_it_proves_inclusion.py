@@ -9,6 +9,7 @@ from yakuba.linkage.errors import LogError
 from yakuba.linkage.tlog import EMPTY_ROOT, MerkleLog, leaf_hash, root_from_inclusion, root_of, verify_inclusion
 
 from .vectors import INCLUSION, LEAVES, ROOTS
+from .shapes import flip, walk
 
 ENTRIES = [b"provision %d" % i for i in range(600)]  # distinct: no two leaves hash alike
 LOG = MerkleLog()
@@ -16,30 +17,14 @@ LOG.append_many(ENTRIES)
 LEAF_HASHES = [leaf_hash(e) for e in ENTRIES]
 
 
-def flip(data: bytes, bit: int) -> bytes:
-    out = bytearray(data)
-    out[bit // 8] ^= 1 << (bit % 8)
-    return bytes(out)
-
 
 def steps(index: int, size: int, length: int) -> tuple[str, ...] | None:
     """The left/right hashing steps RFC 9162 §2.1.3.2 takes for a proof of ``length`` (None where
     it fails for its shape). Two (index, size) with the same steps accept the same proof."""
     if index >= size:
         return None
-    fn, sn, out = index, size - 1, []
-    for _ in range(length):
-        if sn == 0:
-            return None
-        if fn & 1 or fn == sn:
-            out.append("p|r")
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
-        else:
-            out.append("r|p")
-        fn, sn = fn >> 1, sn >> 1
-    return tuple(out) if sn == 0 else None
+    turns = walk(index, size - 1, length, "p|r", "r|p")
+    return None if turns is None else tuple(turns)
 
 
 def test_it_works() -> None:
