@@ -488,6 +488,9 @@ def build_parser() -> argparse.ArgumentParser:
     from yakuba.relay.cli import add_parser as add_relay
 
     add_relay(sub, add)
+    from yakuba.linkage.cli import add_parser as add_linkage
+
+    add_linkage(sub, add)
     from yakuba.cityprofile.cli import add_parser as add_config
 
     add_config(sub, add)
