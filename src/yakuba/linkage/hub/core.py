@@ -32,10 +32,11 @@ import json
 import logging
 import re
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from yakuba.linkage.allowlist import Allowlist, check, load_allowlist
 from yakuba.linkage.datadir import Database, open_data_dir, read_private, write_private, write_public
@@ -164,6 +165,18 @@ class _Pending:
     allowlist: str
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _locked(method: _F) -> _F:
+    """Run `method` under the hub's lock: one writer of the log at a time, reads see whole appends."""
+    def run(self: Hub, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+    run.__name__, run.__doc__ = method.__name__, method.__doc__
+    return run  # type: ignore[return-value]
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -187,6 +200,7 @@ class Hub:
         self.fugo = StoredFugoTable(self.key, self.db)
         self.replay = SqliteReplayCache(self.db)
         self.log = MerkleLog.open(self.directory / "log")
+        self._lock = threading.RLock()
 
     # --- life cycle -------------------------------------------------------------------------------
 
@@ -269,6 +283,7 @@ class Hub:
 
     # --- the log ------------------------------------------------------------------------------------
 
+    @_locked
     def _append(self, kind: str, at: int, keys: Iterable[bytes], **fields: Any) -> int:
         return self.log.append(encode_entry(make_entry(kind, time=at, keys=keys, **fields)))
 
@@ -392,6 +407,7 @@ class Hub:
 
     # --- staff reads ----------------------------------------------------------------------------------
 
+    @_locked
     def append_read(self, tls_client_cn: str, fugo: str, jimu_code: str, items: Sequence[str], *,
                     now: int | None = None) -> int:
         """Log that staff of the city `tls_client_cn` read the 副本 of the person it knows as `fugo`
@@ -413,8 +429,40 @@ class Hub:
             raise
         return self.log.append(encode_entry(entry))
 
+    @_locked
+    def entry(self, index: int) -> bytes:
+        return self.log.entry(index)
+
+    @_locked
+    def size(self) -> int:
+        return self.log.size
+
+    def last_cosigned(self, witness_id: str) -> int:
+        """The largest size `witness_id` has cosigned (0: none yet)."""
+        rows = self.db.query("SELECT max(size) FROM cosignatures WHERE witness = ?", (witness_id,))
+        return int(rows[0][0] or 0)
+
+    def witness_round(self, ask: Callable[[str, bytes, list[bytes]], bytes]) -> dict[str, str]:
+        """Ask each registered witness to cosign the checkpoint now: `ask(witness_id, checkpoint,
+        consistency proof from the size it last cosigned)` returns the cosigned checkpoint. What
+        happened per witness ("cosigned" or the reason it did not)."""
+        out: dict[str, str] = {}
+        for witness_id in self.registry.witnesses():
+            with self._lock:
+                note, size = self.checkpoint(), self.log.size
+                old = self.last_cosigned(witness_id)
+                proof = self.log.consistency_proof(old, size) if 0 < old < size else []
+            try:
+                self.add_cosignature(witness_id, ask(witness_id, note, proof))
+                out[witness_id] = "cosigned"
+            except LinkageError as error:
+                out[witness_id] = getattr(error, "reason", error.code)
+                log.warning("linkage hub witness %s did not cosign size %d: %s", witness_id, size, out[witness_id])
+        return out
+
     # --- checkpoints, proofs, tiles -------------------------------------------------------------------
 
+    @_locked
     def checkpoint(self) -> bytes:
         """The signed checkpoint of the log now, with the cosignatures gathered for it."""
         size = self.log.size
@@ -424,12 +472,15 @@ class Hub:
             "SELECT line FROM cosignatures WHERE size = ? AND root = ? ORDER BY witness", (size, root))]
         return add_cosignatures(note, lines) if lines else note
 
+    @_locked
     def inclusion(self, index: int, size: int) -> list[bytes]:
         return self.log.inclusion_proof(index, size)
 
+    @_locked
     def consistency(self, old: int, new: int) -> list[bytes]:
         return self.log.consistency_proof(old, new)
 
+    @_locked
     def tile(self, path: str) -> bytes:
         """The bytes at `path` (``tile/<L>/<N>[.p/<W>]``, ``tile/entries/<N>[.p/<W>]``) for the log
         now; `LogError` for a tile the log does not (yet) hold."""
@@ -441,6 +492,7 @@ class Hub:
             return entry_bundle(self.log, tile.index, tile.width)
         return tile_bytes(self.log, tile.level, tile.index, tile.width)
 
+    @_locked
     def add_cosignature(self, witness_id: str, cosigned: bytes) -> int:
         """Keep the cosignature by `witness_id` (verified with its key in the registry) of one of
         this log's checkpoints; the cosignature's timestamp."""
@@ -466,6 +518,7 @@ class Hub:
         log.info("linkage hub cosigned: witness=%s size=%d", witness_id, cp.size)
         return timestamp
 
+    @_locked
     def export(self, directory: Path | str) -> list[str]:
         """Write the log's tlog-tiles layout (checkpoint last) into `directory`; the paths written."""
         return export_tiles(self.log, self.checkpoint(), directory, log_key=self.log_verifier)
