@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import os
 import socket
-import tempfile
 from pathlib import Path
 
 from yakuba.commandline import EXIT_OK, guarded, number_in
@@ -156,20 +155,26 @@ def cmd_log_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fetch(url: str, into: Path, args: argparse.Namespace) -> None:
-    """Copy a served log's checkpoint and the tiles its size needs into `into` (then read as a folder)."""
+def _served_reader(url: str, args: argparse.Namespace, **options):  # type: ignore[no-untyped-def]
+    """A `TileReader` over a served log: the checkpoint and each tile fetched from the hub over mTLS."""
+    from yakuba.linkage.errors import Refused
     from yakuba.linkage.hub.app import HubClient
-    from yakuba.linkage.tlog import Checkpoint, parse_note, tiles_for_size
+    from yakuba.linkage.tlog import TileReader
 
     if not (args.cert and args.key and args.ca):
         raise LinkageError("URL のログには --cert、--key、--ca が必要です (a served log needs --cert, --key and --ca)")
-    with HubClient(url, cert=Path(args.cert), key=Path(args.key), ca=Path(args.ca)) as client:
-        note = client.checkpoint()
-        (into / "checkpoint").write_bytes(note)
-        for tile in tiles_for_size(Checkpoint.parse(parse_note(note).text_bytes).size):
-            target = into / tile.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(client.tile(tile.path))
+    client = HubClient(url, cert=Path(args.cert), key=Path(args.key), ca=Path(args.ca))
+
+    class ServedReader(TileReader):
+        def _read(self, rel: str) -> bytes | None:
+            try:
+                return client.checkpoint() if rel == "checkpoint" else client.tile(rel)
+            except Refused as refusal:
+                if refusal.reason == "not-found":
+                    return None
+                raise
+
+    return ServedReader(Path(url.split("://", 1)[1]), **options)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -181,55 +186,51 @@ def cmd_verify(args: argparse.Namespace) -> int:
     log_key = Verifier.parse(args.log_key)
     witnesses = [Verifier.parse(w) for w in args.witness or []]
     key = parse_view_key(args.view_key) if args.view_key else None
-    with tempfile.TemporaryDirectory(prefix="yakuba-linkage-verify-") as tmp:
-        if args.log.startswith("https://"):
-            _fetch(args.log, Path(tmp), args)
-            folder = Path(tmp)
-        else:
-            folder = Path(args.log)
-        try:
-            reader = TileReader(folder, log_key, witnesses=witnesses, quorum=len({w.name for w in witnesses}))
-            reader.verify()
-            entries = []
-            for index in range(reader.size):
-                where = f"{entries_path(index // TILE_WIDTH, min(TILE_WIDTH, reader.size - index // TILE_WIDTH * TILE_WIDTH))}" \
-                        f" entry {index % TILE_WIDTH}"
-                entries.append(parse_entry(reader.entry(index), where=where))
-            if args.checkpoint:
-                earlier = open_checkpoint(Path(args.checkpoint).read_bytes(), log_key)
-                if earlier.size > reader.size:
-                    raise LogError("ログが以前のチェックポイントより小さくなっています (the log shrank since the earlier"
-                                   " checkpoint)", where=args.checkpoint)
-                if earlier.size == reader.size and earlier.root_hash != reader.root_hash:
-                    raise LogError("以前のチェックポイントと根が違います (another root at the same size: rewritten)",
-                                   where=args.checkpoint)
-                if 0 < earlier.size < reader.size:
-                    try:
-                        verify_consistency(earlier.size, reader.size, earlier.root_hash, reader.root_hash,
-                                           reader.consistency_proof(earlier.size))
-                    except LogError:
-                        raise LogError("以前のチェックポイントから追記だけで伸びていません (the log does not extend the"
-                                       " earlier checkpoint: history rewritten)", where=args.checkpoint) from None
-        except LinkageError as error:
-            raise _located(error) from None
-        cosigned = ", ".join(sorted(reader.signed.cosignatures)) or "none"
-        print(f"ok: {args.log}: size {reader.size}, root {reader.root_hash.hex()}, cosigned by {cosigned}")
-        if key is not None:
-            mine = [i for i, e in enumerate(entries) if e.matches(key)]
-            for index in mine:
-                proof = reader.inclusion_proof(index)
+    try:
+        options = {"log_keys": log_key, "witnesses": witnesses, "quorum": len({w.name for w in witnesses})}
+        reader = (_served_reader(args.log, args, **options) if args.log.startswith("https://")
+                  else TileReader(Path(args.log), **options))
+        reader.verify()
+        entries = []
+        for index in range(reader.size):
+            bundle, offset = divmod(index, TILE_WIDTH)
+            where = f"{entries_path(bundle, min(TILE_WIDTH, reader.size - bundle * TILE_WIDTH))} entry {offset}"
+            entries.append(parse_entry(reader.entry(index), where=where))
+        if args.checkpoint:
+            earlier = open_checkpoint(Path(args.checkpoint).read_bytes(), log_key)
+            if earlier.size > reader.size:
+                raise LogError("ログが以前のチェックポイントより小さくなっています (the log shrank since the earlier"
+                               " checkpoint)", where=args.checkpoint)
+            if earlier.size == reader.size and earlier.root_hash != reader.root_hash:
+                raise LogError("以前のチェックポイントと根が違います (another root at the same size: rewritten)",
+                               where=args.checkpoint)
+            if 0 < earlier.size < reader.size:
                 try:
-                    verify_inclusion(leaf_hash(reader.entry(index)), index, reader.size, proof, reader.root_hash)
-                except LogError as error:
-                    raise LogError(f"entry {index}: 包含証明が一致しません (inclusion proof fails): {error.one_line()}",
-                                   where=f"entry {index}") from None
-                e = entries[index]
-                when = dt.datetime.fromtimestamp(e.time, dt.timezone.utc).isoformat().replace("+00:00", "Z")
-                items = ",".join(e.get("items") or ())
-                reason = f" reason={e.get('reason')}" if e.get("reason") else ""
-                print(f"  entry {index}: {e.type} {when} {e.get('requester')} -> {e.get('provider', '-')}"
-                      f" jimu={e.get('jimu', '-')} items={items or '-'}{reason} (inclusion proof ok)")
-            print(f"  {len(mine)} entries for this view key (閲覧用の鍵に該当する記録)")
+                    verify_consistency(earlier.size, reader.size, earlier.root_hash, reader.root_hash,
+                                       reader.consistency_proof(earlier.size))
+                except LogError:
+                    raise LogError("以前のチェックポイントから追記だけで伸びていません (the log does not extend the"
+                                   " earlier checkpoint: history rewritten)", where=args.checkpoint) from None
+    except LinkageError as error:
+        raise _located(error) from None
+    cosigned = ", ".join(sorted(reader.signed.cosignatures)) or "none"
+    print(f"ok: {args.log}: size {reader.size}, root {reader.root_hash.hex()}, cosigned by {cosigned}")
+    if key is not None:
+        mine = [i for i, e in enumerate(entries) if e.matches(key)]
+        for index in mine:
+            proof = reader.inclusion_proof(index)
+            try:
+                verify_inclusion(leaf_hash(reader.entry(index)), index, reader.size, proof, reader.root_hash)
+            except LogError as error:
+                raise LogError(f"entry {index}: 包含証明が一致しません (inclusion proof fails): {error.one_line()}",
+                               where=f"entry {index}") from None
+            e = entries[index]
+            when = dt.datetime.fromtimestamp(e.time, dt.timezone.utc).isoformat().replace("+00:00", "Z")
+            items = ",".join(e.get("items") or ())
+            reason = f" reason={e.get('reason')}" if e.get("reason") else ""
+            print(f"  entry {index}: {e.type} {when} {e.get('requester')} -> {e.get('provider', '-')}"
+                  f" jimu={e.get('jimu', '-')} items={items or '-'}{reason} (inclusion proof ok)")
+        print(f"  {len(mine)} entries for this view key (閲覧用の鍵に該当する記録)")
     return EXIT_OK
 
 
