@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from yakuba.accounts.access import routes
 from yakuba.accounts.models import User
@@ -46,8 +47,8 @@ def _renderings(value: object) -> set[str]:
     if isinstance(value, bool):
         return set()
     if isinstance(value, dt.date):
-        d = value.date() if isinstance(value, dt.datetime) else value
-        return {d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d:%Y/%m/%d}", to_wareki(d)}
+        days = {value.date(), timezone.localtime(value).date()} if isinstance(value, dt.datetime) else {value}
+        return {r for d in days for r in (d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d:%Y/%m/%d}", to_wareki(d))}
     if isinstance(value, int):
         return {str(value), f"{value:,}"} if value >= 1000 else set()
     if isinstance(value, dict):
@@ -92,8 +93,9 @@ def declared_values() -> dict[str, set[str]]:
 
 
 def public_values() -> set[str]:
-    """What undeclared fields hold (ids, amounts, dates of bills, facility codes): a value that is also
-    one of these says nothing of whom a page shows, so it is not counted."""
+    """What undeclared fields hold (ids, amounts, dates of bills, facility codes; a date-time as its UTC and
+    its local day) and every field's choice codes: a value that is also one of these says nothing of whom a
+    page shows, so it is not counted."""
     from django.apps import apps
 
     out: set[str] = set()
@@ -101,6 +103,8 @@ def public_values() -> set[str]:
         if model._meta.app_label in ("audit", "sessions", "contenttypes", "auth", "admin"):
             continue
         declared = set(getattr(model, "PERSONAL_DATA", {}) or {})
+        for f in model._meta.concrete_fields:  # a choice's code (male, guidance) is vocabulary: forms list them all
+            out |= {str(code) for code, _label in (f.choices or []) if not isinstance(_label, (list, tuple))}
         names = [f.attname for f in model._meta.concrete_fields if f.name not in declared]
         for row in model.objects.values_list(*names):
             for value in row:
