@@ -1,0 +1,9 @@
+"""What changes in the 健康情報システム, by family: `records` (children, checkups, confirmed warnings) and
+`imports` (CSV files). Everything is importable from here."""
+
+from yakuba.health.actions.imports import ImportResult, do_import
+from yakuba.health.actions.records import (CHECKUP_FIELDS, CHILD_FIELDS, NeedsConfirmation, check_checkup,
+                                           check_health_staff, do_add_child, do_confirm_warnings, do_record_checkup)
+
+__all__ = ["ImportResult", "do_import", "CHECKUP_FIELDS", "CHILD_FIELDS", "NeedsConfirmation", "check_checkup",
+           "check_health_staff", "do_add_child", "do_confirm_warnings", "do_record_checkup"]
