@@ -36,10 +36,10 @@ from yakuba.zengin.errors import ZenginError
 from yakuba.zengin.kana import to_zengin
 
 CITY, FACILITIES, POINTS, RULES = "city.toml", "facilities.csv", "points.toml", "rules.toml"
-OCR, MASKING, DEBIT = "ocr.toml", "masking.toml", "debit.toml"
+OCR, MASKING, DEBIT, LINKAGE = "ocr.toml", "masking.toml", "debit.toml", "linkage.toml"
 REQUIRED = (CITY, FACILITIES, POINTS, RULES)
-OPTIONAL = (OCR, MASKING, DEBIT)
-"""Files a profile may leave out: the package's OCR thresholds and masking policy, and no 口座振替."""
+OPTIONAL = (OCR, MASKING, DEBIT, LINKAGE)
+"""Files a profile may leave out: the package's OCR thresholds and masking policy, no 口座振替, no 情報連携."""
 
 WISH_FIELD = "wish1"
 """The form's 希望施設 field whose boxes a facility code must fit."""
@@ -120,6 +120,19 @@ class Relay:
 
 
 @dataclass(frozen=True)
+class Linkage:
+    """情報連携 (linkage.toml): the city's institution id at the hub, where the hub and the city's 中間サーバー
+    listen, and this installation's client certificate for both (its CN the hub's registry names)."""
+
+    institution: str
+    hub: str
+    intermediate: str
+    cert: Path
+    key: Path
+    ca: Path
+
+
+@dataclass(frozen=True)
 class CityProfile:
     folder: Path
     city: City
@@ -139,6 +152,8 @@ class CityProfile:
     """Office hours and closed days of ``city.toml``'s ``[calendar]`` (yakuba.officehours); the default when absent."""
     consult: ConsultSettings | None = None
     """``[consult]`` of city.toml; None: the city has not set a retention period (nothing is erased)."""
+    linkage: Linkage | None = None
+    """``linkage.toml``; None: no 情報連携 (the health screens say 副本 are not registered)."""
 
     @property
     def facility_codes(self) -> tuple[str, ...]:
@@ -161,7 +176,8 @@ class CityProfile:
                 f"基準点表「{self.points.title}」, 調整基準「{self.rules.title}」 (調整点 {len(self.rules.adjustments)} 件), "
                 f"様式 {self.template}, OCR閾値 {'市の設定' if self.thresholds else '既定'}, "
                 f"マスキング {'市の設定' if self.masking else '既定'}, "
-                f"委託者コード {self.consignor['code'] if self.consignor else 'なし'}, 中継 {relay}")
+                f"委託者コード {self.consignor['code'] if self.consignor else 'なし'}, 中継 {relay}"
+                + (f", 情報連携 {self.linkage.institution} (hub {self.linkage.hub})" if self.linkage else ""))
 
 
 # --------------------------------------------------------------------------- the accessor
@@ -251,12 +267,13 @@ def load_profile(folder: str | Path) -> CityProfile:
     thresholds = _thresholds(c) if (folder / OCR).exists() else None
     masking = _masking(c) if (folder / MASKING).exists() else None
     consignor, relay = _debit(c) if (folder / DEBIT).exists() else (None, None)
+    linkage = _linkage(c) if (folder / LINKAGE).exists() else None
     if c.problems:
         raise ProfileInvalid(folder, c.problems)
     assert city is not None and template_name is not None and facilities is not None
     assert points is not None and rules is not None
     return CityProfile(folder, city, template_name, tuple(facilities), points, rules, thresholds, masking,
-                       consignor, relay, calendar, consult)
+                       consignor, relay, calendar, consult, linkage)
 
 
 def _keys(c: _Collect, file: str, text: str, table: Mapping[str, Any], where: str, allowed: set[str],
@@ -552,6 +569,38 @@ def _branches(c: _Collect, text: str, raw: Any) -> dict[str, str]:
             c.add(DEBIT, _line_of(text, f"consignor.branches.{bank}"), f"consignor.branches.{bank}",
                   f"金融機関コード(4桁) = 支店コード(3桁) で書いてください (bank code = branch code, got {bank!r} = {branch!r})")
     return dict(raw)
+
+
+_HTTPS = r"https://[^\s/]+(:[0-9]+)?(/\S*)?"
+
+
+def _linkage(c: _Collect) -> Linkage | None:
+    loaded = c.toml(LINKAGE)
+    if loaded is None:
+        return None
+    data, text = loaded
+    parts = {"institution", "hub", "intermediate", "cert", "key", "ca"}
+    if not _keys(c, LINKAGE, text, data, "", parts, parts):
+        return None
+    before = len(c.problems)
+    if not (isinstance(data["institution"], str) and re.fullmatch(r"[a-z0-9][a-z0-9.-]{0,63}", data["institution"])):
+        c.add(LINKAGE, _line_of(text, "institution"), "institution",
+              f"機関の番号は英小文字・数字・. - です (institution id, got {data['institution']!r})")
+    for url in ("hub", "intermediate"):
+        if not (isinstance(data[url], str) and re.fullmatch(_HTTPS, data[url])):
+            c.add(LINKAGE, _line_of(text, url), url, f"https:// で始まる URL が必要です (needs an https URL, got {data[url]!r})")
+    paths: dict[str, Path] = {}
+    for part in ("cert", "key", "ca"):
+        value = data[part]
+        path = c.folder / value if isinstance(value, str) and value else None
+        if path is None or not path.is_file():
+            c.add(LINKAGE, _line_of(text, part), part,
+                  f"PEM ファイルがありません (no such file: {value!r}; a relative path is from the profile folder)")
+        else:
+            paths[part] = path
+    if len(c.problems) > before:
+        return None
+    return Linkage(data["institution"], data["hub"], data["intermediate"], paths["cert"], paths["key"], paths["ca"])
 
 
 def _relay(c: _Collect, text: str, raw: Any) -> Relay | None:

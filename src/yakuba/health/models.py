@@ -151,3 +151,30 @@ class Checkup(models.Model):
 
 def _dec(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value)
+
+
+class LinkageRecord(models.Model):
+    """A child's place in 情報連携: the 符号 the hub issued this city for the child, the family's view key
+    for the provision log (printed on their letter), and the 副本 last registered on the 中間サーバー."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="linkage", verbose_name="乳幼児")
+    fugo = models.CharField("符号", max_length=64)
+    view_key = models.CharField("提供記録の確認キー", max_length=64)
+    enrolled_at = models.DateTimeField("符号の取得日時")
+    fukuhon_sha256 = models.CharField("登録した副本のSHA-256", max_length=64, blank=True)
+    registered_at = models.DateTimeField("副本の登録日時", null=True, blank=True)
+    last_error = models.CharField("直近の失敗", max_length=200, blank=True)
+
+    PERSONAL_DATA = {
+        "fugo": Declaration(Category.IDENTIFIER, PURPOSE, RETENTION),
+        "view_key": Declaration(Category.IDENTIFIER, PURPOSE, RETENTION),
+    }
+    NOT_PERSONAL = {"fukuhon_sha256": "副本の要約値(ハッシュ)で、値を復元できない",
+                    "last_error": "失敗の種類と理由コード(値を含まない)"}
+
+    class Meta:
+        verbose_name = "情報連携の登録"
+        verbose_name_plural = "情報連携の登録"
+
+    def __str__(self) -> str:
+        return f"情報連携 {self.pk}"

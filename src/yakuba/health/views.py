@@ -99,9 +99,15 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
              "points": [[r["age_in_months"], float(r[m])] for r in rows
                         if r.get(m) is not None and not isinstance(r.get(m), str)]}  # a str is the mask
             for m in MEASURES[:2]]}
+    from yakuba.health.linkage import configured
+    from yakuba.health.models import LinkageRecord
+
     return render(request, "health/child.html", {
         "child": c, "child_rows": labelled(Child, CHILD_FIELDS, child_row), "checkups": shown,
         "missing": [k for k in CheckupKind if k.value not in done], "chart": chart,
+        "linkage_configured": configured(),
+        # the status only (when, which hash, the last failure): never the 符号 or the view key on this page
+        "linkage": LinkageRecord.objects.filter(child=c).only("registered_at", "fukuhon_sha256", "last_error").first(),
     })
 
 

@@ -14,6 +14,7 @@ from yakuba.health import checks
 from yakuba.health.actions.records import CHECKUP_FIELDS, check_checkup, check_health_staff
 from yakuba.health.errors import HealthError
 from yakuba.health.importer import ImportRefused, parse
+from yakuba.health.jobs import schedule
 from yakuba.health.models import Checkup, Child
 from yakuba.linkage.checkup import age_in_months
 
@@ -77,6 +78,7 @@ def do_import(data: bytes, user: Any, *, request: Any = None, today: dt.date | N
             record("health.import", request=request, actor=user, target_type="health.checkup",
                    detail={"rows": len(rows), "children": added_children, "checkups": added_checkups,
                            "with_warnings": warned, "encoding": encoding})
+            schedule([c.pk for c in children.values()], user)
     if problems:
         raise ImportRefused(problems[:20], total=len(problems))
     return ImportResult(encoding, len(rows), added_children, added_checkups, warned)

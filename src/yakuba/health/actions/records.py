@@ -16,6 +16,7 @@ from yakuba.accounts.roles import Role
 from yakuba.audit.log import record
 from yakuba.health import checks
 from yakuba.health.errors import HealthError
+from yakuba.health.jobs import schedule
 from yakuba.health.models import Checkup, Child
 from yakuba.linkage.checkup import CheckupKind, Judgement, Sex, age_in_months
 
@@ -109,6 +110,8 @@ def do_record_checkup(child: Child, user: Any, *, kind: CheckupKind, checkup_dat
                 confirmed_warnings=sorted(confirmed & set(warnings)), source=source, entered_by=user, **fields)
             record("health.checkup.created", request=request, actor=user, target=child,
                    detail={"checkup": checkup.pk, "kind": kind.value, "warnings": len(warnings)})
+            if source == Checkup.Source.ENTRY:  # an import schedules its children once, at its end
+                schedule([child.pk], user)
     except IntegrityError as exc:  # two staff saving the same checkup at once
         raise HealthError(f"この乳幼児の{kind.label}は記録済みです。", where="kind") from exc
     return checkup
