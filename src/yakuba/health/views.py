@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.access import allow
 from yakuba.accounts.roles import Role
 from yakuba.audit.reveal import reveal_rows
-from yakuba.consult.views.shown import labelled
+from yakuba.shown import labelled
 from yakuba.health import actions
 from yakuba.health.errors import HealthError
 from yakuba.health.forms import CheckupForm, ChildForm, ImportForm
@@ -119,12 +119,10 @@ def checkup_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except ValueError:
         messages.error(request, "健診の種類が正しくありません。")
         return redirect("health:child", pk=c.pk)
-    warnings: list[tuple[str, str]] = []
-    form = CheckupForm(request.POST or None, kind=k)
+    # on a POST, the warnings shown with the last attempt are the choices the staff may have ticked
+    warnings = [(w, w) for w in request.POST.getlist("confirm")]
+    form = CheckupForm(request.POST or None, kind=k, warnings=warnings)
     if request.method == "POST":
-        # the warnings shown with the last attempt are the choices the staff may have ticked
-        warnings = [(w, w) for w in request.POST.getlist("confirm")]
-        form = CheckupForm(request.POST, kind=k, warnings=warnings)
         if form.is_valid():
             try:
                 actions.do_record_checkup(c, request.user, kind=k, checkup_date=form.cleaned_data["checkup_date"],
@@ -135,10 +133,9 @@ def checkup_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 form.is_valid()
                 form.needs_confirmation = exc.issues  # type: ignore[attr-defined]
             except HealthError as exc:
-                for name in (exc.where or "").split(","):
-                    form.add_error(name if name in form.fields else None, exc.message) if name else None
-                if not exc.where:
-                    form.add_error(None, exc.message)
+                fields = [name for name in (exc.where or "").split(",") if name in form.fields]
+                for name in fields or [None]:
+                    form.add_error(name, exc.message)
             else:
                 messages.success(request, f"{k.label}の結果を記録しました。")
                 return redirect("health:child", pk=c.pk)

@@ -36,7 +36,7 @@ from yakuba.consult.models import (Assessment, Case, ConsultationRecord, Domain,
 from yakuba.consult.queue import queue_for
 from yakuba.consult.views import sharing as sharing_views
 from yakuba.consult.views import terminals as terminals_views
-from yakuba.consult.views.shown import labelled, shown
+from yakuba.shown import labelled, shown
 from yakuba.consult.views import retain as retain_views
 from yakuba.consult.views import attachments as attachments_views
 from yakuba.wareki import to_wareki

@@ -30,7 +30,7 @@ from yakuba.audit.log import record
 from yakuba.audit.models import AuditEntry
 from yakuba.audit.reveal import reveal_rows
 from yakuba.consult import terminals as core
-from yakuba.consult.views.shown import labelled
+from yakuba.shown import labelled
 from yakuba.consult.access import (BREAK_GLASS_FIELDS, BREAK_GLASS_LAST_RECORDS, Level, access_case_by_id,
                                    active_break_glass, shown_fields)
 from yakuba.consult.actions import terminals as actions

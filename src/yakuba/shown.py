@@ -1,4 +1,5 @@
-"""How a revealed value is shown on the centre's pages (shared by the case and break-glass views)."""
+"""How a revealed value is shown on a page: dates in 和暦, date-times with the time, each field with its label
+(the consult and health screens share it)."""
 
 from __future__ import annotations
 
