@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import threading
 import socket
 from pathlib import Path
 
@@ -134,9 +135,32 @@ def cmd_intermediate_serve(args: argparse.Namespace) -> int:
         if server.registry is None or server.hub_log_key is None:
             raise LinkageError("登録簿とハブのログの鍵がありません。connect してください (no registry or hub log key: run"
                                " connect)", where=str(data))
+        if args.hub and not (args.client_cert and args.client_key):
+            raise LinkageError("--hub には --client-cert と --client-key が必要です (--hub needs the client certificate"
+                               " and key)", where=str(data))
+        if args.hub and not args.hub.startswith("https://"):
+            raise LinkageError(f"--hub は https://host:port の形です (give the hub's https URL): {args.hub}")
     _listen_check(args.host, args.port)
-    serve(lambda: intermediate_app(Intermediate(data), hub_cn=args.hub_cn, app_cns=args.app_cn or ["health-app"]),
-          name="intermediate", host=args.host, port=args.port, cert=Path(args.cert), key=Path(args.key),
+
+    def make_app():  # type: ignore[no-untyped-def]
+        from yakuba.linkage.http import Client
+        from yakuba.linkage.intermediate.core import Retention
+
+        server = Intermediate(data)
+        local = threading.local()
+
+        def hub() -> Client:  # one connection per thread: asks do not wait on each other
+            if getattr(local, "client", None) is None:
+                local.client = Client(args.hub, cert=Path(args.client_cert), key=Path(args.client_key),
+                                      ca=Path(args.ca))
+            return local.client
+
+        if args.retain_every > 0:
+            Retention(server, args.retain_every).start()
+        return intermediate_app(server, hub_cn=args.hub_cn, app_cns=args.app_cn or ["health-app"],
+                                hub=hub if args.hub else None)
+
+    serve(make_app, name="intermediate", host=args.host, port=args.port, cert=Path(args.cert), key=Path(args.key),
           ca=Path(args.ca), threads=args.threads, announce=_announce("intermediate"))
     return EXIT_OK
 
@@ -281,6 +305,11 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
     served(p)
     p.add_argument("--hub-cn", default="hub", help="the CN of the hub's client certificate")
     p.add_argument("--app-cn", action="append", help="a CN of the city's health app, allowed to register (default health-app)")
+    p.add_argument("--hub", metavar="URL", help="the hub's https URL: lets the health app ask other cities (POST /ask)")
+    p.add_argument("--client-cert", help="this server's client certificate, to call the hub")
+    p.add_argument("--client-key")
+    p.add_argument("--retain-every", type=number_in(0, 86400 * 7, "秒", float), default=3600.0,
+                   help="erase 副本 past their retention every SECONDS, a certificate each time (0: never)")
 
     log_parser = add("log", "the provision log: export", lambda a: 2, linkage_sub)
     log_sub = log_parser.add_subparsers(dest="log_command", metavar="ACTION", required=True)

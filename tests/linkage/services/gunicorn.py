@@ -14,10 +14,11 @@ import yakuba
 
 
 @contextmanager
-def serving(service: str, *options: str) -> Iterator[str]:
-    """Start `yakuba linkage SERVICE serve --port 0 OPTIONS…`; yield its URL; stop it with SIGTERM."""
+def serving(service: str, *options: str, port: int = 0) -> Iterator[str]:
+    """Start `yakuba linkage SERVICE serve --port PORT OPTIONS…` (0: any free port); yield its URL; stop it
+    with SIGTERM."""
     env = {**os.environ, "PYTHONPATH": str(Path(yakuba.__file__).parents[1])}
-    process = subprocess.Popen([sys.executable, "-m", "yakuba.cli", "linkage", service, "serve", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "yakuba.cli", "linkage", service, "serve", "--port", str(port),
                                 "--threads", "4", *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env)
     try:

@@ -20,6 +20,7 @@ The data directory (0700, not a link, not removable media)::
     registry.json      the registry of institutions (`yakuba.linkage.registry`)
     store.sqlite       one row per 副本: wrapped data key, nonce, ciphertext (AES-256-GCM)
     witness/last       the last checkpoint cosigned; witness/refused-*: checkpoints refused
+    erasures/          the erasure certificates of the retention runs (`Retention`), one JSON file each
 
 Each 副本 has its own random 256-bit data key; the ciphertext is bound to its `local_id` and 符号
 (AES-GCM associated data), the data key is wrapped by the master key and bound to the `local_id`.
@@ -37,7 +38,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -49,11 +50,11 @@ from yakuba.linkage.datadir import Database, open_data_dir, read_private, write_
 from yakuba.linkage.errors import LinkageError, LogError, Refused
 from yakuba.linkage.hub.core import JST, ProvideRequest
 from yakuba.linkage.pseudonym import INSTITUTION_PATTERN, is_fugo, length_prefixed
-from yakuba.linkage.query import HUB_ID, Institution, make_answer
+from yakuba.linkage.query import HUB_ID, NONCE_BYTES, Answer, Institution, make_answer, make_query, verify_answer
 from yakuba.linkage.registry import Registry, load_registry, member_json
 from yakuba.linkage.tlog import (Signer, Verifier, add_cosignatures, cosign, open_checkpoint, verify_consistency)
 
-__all__ = ["Intermediate", "CONFIG_FORMAT", "JIMU_CHECKUP", "RETENTION_DAYS", "validate_fukuhon"]
+__all__ = ["Intermediate", "Retention", "CONFIG_FORMAT", "JIMU_CHECKUP", "RETENTION_DAYS", "validate_fukuhon"]
 
 CONFIG_FORMAT = "yakuba-linkage-intermediate/1"
 RETENTION_DAYS = 5 * 365 + 1  # 5 years
@@ -292,6 +293,42 @@ class Intermediate:
                  request.jimu_code, ",".join(items))
         return answer
 
+    # --- asking another city (情報照会) ----------------------------------------------------------------------
+
+    def ask(self, *, provider: str, jimu: str, items: Sequence[str], fugo: str, send: Callable[[str], str],
+            now: int | None = None) -> Answer:
+        """A 情報照会 for this city's health app: the query signed with this server's key (the city's 符号
+        `fugo` for the person), sent to the hub by `send` (the token → the provider's answer token, relayed);
+        the answer verified with the provider's key from this server's own registry — never a key the hub
+        gives — and opened. `Refused` when the hub, the provider or the answer's check refuses."""
+        at = self._now(now)
+        member = self.registry.get(provider) if self.registry else None
+        if member is None or member.id == self.id:
+            raise Refused("institution-unknown", f"照会先 {str(provider)[:64]} は登録簿にありません"
+                          f" (the provider is not in the registry)", where=str(provider)[:64])
+        nonce = secrets.token_urlsafe(NONCE_BYTES)
+        token = make_query(self.institution, jimu_code=jimu, items=list(items), fugo=fugo, provider_id=member.id,
+                           nonce=nonce, now=at, audience=self.hub_id)
+        answer_token = send(token)
+        answer = verify_answer(answer_token, member.public.signing_key, expected_nonce=nonce, query_token=token,
+                               now=self._now(now), provider_id=member.id, open_with=self.institution)
+        log.info("linkage intermediate asked: %s -> %s jimu=%s items=%s got=%s", self.id, member.id, jimu,
+                 ",".join(items), ",".join(answer.items or {}))
+        return answer
+
+    def institutions(self) -> list[dict[str, str]]:
+        """The other institutions of the registry (id, kind, name), for the health app's choice of a provider."""
+        if self.registry is None:
+            return []
+        return [{"id": m.id, "kind": m.kind, "name": m.public.name}
+                for m in sorted(self.registry.members.values(), key=lambda m: m.id) if m.id != self.id]
+
+    def log_keys(self) -> dict[str, Any]:
+        """What a family needs to check the hub's log: its verifier key and the witnesses' keys (public)."""
+        witnesses = self.registry.witnesses() if self.registry else {}
+        return {"log_key": self.hub_log_key.key_string() if self.hub_log_key else None,
+                "witnesses": {k: v.key_string() for k, v in sorted(witnesses.items())}}
+
     # --- erasure ----------------------------------------------------------------------------------------
 
     def erase(self, local_id: str, *, operator: str = "yakuba linkage intermediate",
@@ -384,3 +421,43 @@ class Intermediate:
         line = cosign(new.text, self.witness_signer, at)
         log.info("linkage witness cosigned: %s size=%d", self.id, new.size)
         return add_cosignatures(checkpoint, [line])
+
+
+class Retention:
+    """A thread in the 中間サーバー's worker: every `interval` seconds, erase the 副本 past their
+    retention period (`Intermediate.retain`) and keep its signed certificate in ``erasures/``."""
+
+    def __init__(self, server: Intermediate, interval: float) -> None:
+        import threading
+
+        self.server, self.interval = server, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="yakuba-linkage-retention", daemon=True)
+
+    def start(self) -> Retention:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run_once(self, now: int | None = None) -> Path | None:
+        """One retention run; the certificate's path, or None when nothing was due."""
+        certificate = self.server.retain(now)
+        if certificate is None:
+            return None
+        folder = self.server.directory / "erasures"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        at = self.server._now(now)
+        path = folder / f"retention-{at}-{hashlib.sha256(certificate).hexdigest()[:12]}.json"
+        write_bytes_atomic(path, certificate, mode=0o600)
+        return path
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.run_once()
+            except (LinkageError, OSError) as exc:  # kept going: the next run tries again
+                log.error("linkage retention failed: %s: %s", self.server.id, exc)
+            if self._stop.wait(self.interval):
+                return
