@@ -108,3 +108,21 @@ class CheckupForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="健診結果のCSVファイル(UTF-8 または Shift_JIS)")
+
+
+class AskForm(forms.Form):
+    """情報照会 to the child's former city: which institution, which checkup (the items follow from the
+    allow-list: staff do not pick them)."""
+
+    provider = forms.ChoiceField(label="照会先(転入前の市町村)")
+    kind = forms.ChoiceField(label="健診", choices=[(k.value, k.label) for k in CheckupKind])
+
+    def __init__(self, *args: Any, institutions: list[dict] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(i["id"], i.get("name") or i["id"]) for i in institutions or []]
+
+
+class FamilyCodeForm(forms.Form):
+    code = forms.CharField(label="確認コード", max_length=40, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text="お知らせに印刷された16文字のコードです(ハイフンは省略できます)。")

@@ -31,6 +31,22 @@ class Transport(Protocol):
     def register(self, local_id: str, fugo: str, fukuhon: bytes) -> None:
         ...
 
+    def ask(self, *, provider: str, jimu: str, items: list[str], fugo: str) -> dict:
+        """The former city's answer, verified and opened by this city's 中間サーバー: {"provider", "items", …}."""
+        ...
+
+    def institutions(self) -> list[dict]:
+        """The other institutions of the registry: [{"id", "kind", "name"}]."""
+        ...
+
+    def log_keys(self) -> dict:
+        """The hub log's verifier key and the witnesses' keys: {"log_key", "witnesses": {id: key}}."""
+        ...
+
+    def log_file(self, path: str) -> bytes | None:
+        """A file of the hub's log in the tlog-tiles layout (``checkpoint``, ``tile/…``); None if absent."""
+        ...
+
 
 class HttpTransport:
     """The production transport: the hub's and the 中間サーバー's HTTPS clients (yakuba.linkage)."""
@@ -47,6 +63,25 @@ class HttpTransport:
 
     def register(self, local_id: str, fugo: str, fukuhon: bytes) -> None:
         self._intermediate.register(local_id, fugo, fukuhon)
+
+    def ask(self, *, provider: str, jimu: str, items: list[str], fugo: str) -> dict:
+        return self._intermediate.ask(provider=provider, jimu=jimu, items=items, fugo=fugo)
+
+    def institutions(self) -> list[dict]:
+        return self._intermediate.institutions()
+
+    def log_keys(self) -> dict:
+        return self._intermediate.log_keys()
+
+    def log_file(self, path: str) -> bytes | None:
+        from yakuba.linkage.errors import Refused
+
+        try:
+            return self._hub.checkpoint() if path == "checkpoint" else self._hub.tile(path)
+        except Refused as refusal:
+            if refusal.reason == "not-found":
+                return None
+            raise
 
     def close(self) -> None:
         self._hub.close()

@@ -178,3 +178,54 @@ class LinkageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"情報連携 {self.pk}"
+
+
+class ReceivedCheckup(models.Model):
+    """A checkup of the child received from the former city by 情報照会 (母子保健法第19条の2): the items
+    the allow-list allowed, as the former city's 中間サーバー provided them (signed there, verified and opened
+    on this city's 中間サーバー). `query_sha256` names the query, as the provision log's entries do."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="received", verbose_name="乳幼児")
+    provider = models.CharField("照会先(機関)", max_length=64)
+    provider_name = models.CharField("照会先", max_length=100)
+    jimu = models.CharField("事務", max_length=64)
+    kind = models.CharField("健診", max_length=6, choices=KINDS)
+    items = models.JSONField("提供された項目", default=dict)
+    query_sha256 = models.CharField("照会の要約値", max_length=64)
+    received_at = models.DateTimeField("受領日時", auto_now_add=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="照会者")
+
+    PERSONAL_DATA = {"items": Declaration(Category.HEALTH, PURPOSE, RETENTION)}
+    NOT_PERSONAL = {"provider": "機関の識別子", "provider_name": "機関の名称", "jimu": "事務の識別子",
+                    "kind": "健診の種類", "query_sha256": "照会の要約値(ハッシュ)で、値を含まない"}
+
+    class Meta:
+        verbose_name = "他市町村から受領した健診情報"
+        verbose_name_plural = "他市町村から受領した健診情報"
+        ordering = ["kind", "-received_at"]
+
+    def __str__(self) -> str:
+        return f"受領 {self.pk}"
+
+
+class FamilyCode(models.Model):
+    """A one-time code printed on a letter for the child's family: it opens the family's page once
+    (`yakuba.health.family`). Only its SHA-256 is kept; the code itself is shown once, on the letter."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_codes", verbose_name="乳幼児")
+    code_sha256 = models.CharField("確認コードの要約値", max_length=64, unique=True)
+    issued_at = models.DateTimeField("発行日時", auto_now_add=True)
+    expires_at = models.DateTimeField("有効期限")
+    used_at = models.DateTimeField("使用日時", null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="発行者")
+
+    NOT_PERSONAL = {"code_sha256": "確認コードの要約値(ハッシュ)で、コードを復元できない"}
+
+    class Meta:
+        verbose_name = "家庭向け確認コード"
+        verbose_name_plural = "家庭向け確認コード"
+
+    def __str__(self) -> str:
+        return f"確認コード {self.pk}"

@@ -13,18 +13,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from yakuba.accounts.access import allow
+from yakuba.accounts.access import allow, public
 from yakuba.accounts.roles import Role
 from yakuba.audit.reveal import reveal_rows
 from yakuba.shown import labelled
 from yakuba.health import actions
 from yakuba.health.errors import HealthError
-from yakuba.health.forms import CheckupForm, ChildForm, ImportForm
+from yakuba.health.forms import AskForm, CheckupForm, ChildForm, FamilyCodeForm, ImportForm
+from yakuba.health.received import received_items
 from yakuba.health.growth import LABELS, MEASURES, UNITS, reference
 from yakuba.health.importer import ImportRefused
 from yakuba.health.interview import questions
 from yakuba.health.models import Checkup, Child
 from yakuba.linkage.checkup import BodySystem, CheckupKind, FindingStatus, Sex
+from yakuba.errors import YakubaError
+from yakuba.linkage.allowlist import load_allowlist
+from yakuba.wareki import to_wareki
 from yakuba.web import user_errors
 
 HEALTH = (Role.HEALTH_STAFF,)
@@ -102,13 +106,94 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
     from yakuba.health.linkage import configured
     from yakuba.health.models import LinkageRecord
 
+    linked = configured()
+    ask_form, ask_error = None, None
+    if linked:
+        try:
+            ask_form = AskForm(institutions=_institutions())
+        except YakubaError as exc:
+            ask_error = exc.one_line()
+    received = list(c.received.order_by("kind", "-received_at"))
+    received_rows = reveal_rows(request, received, ("items",), action="health.read") if received else []
     return render(request, "health/child.html", {
         "child": c, "child_rows": labelled(Child, CHILD_FIELDS, child_row), "checkups": shown,
         "missing": [k for k in CheckupKind if k.value not in done], "chart": chart,
-        "linkage_configured": configured(),
+        "linkage_configured": linked, "ask_form": ask_form, "ask_error": ask_error,
+        "received": [(r, received_items(row.get("items"))) for r, row in zip(received, received_rows)],
         # the status only (when, which hash, the last failure): never the 符号 or the view key on this page
         "linkage": LinkageRecord.objects.filter(child=c).only("registered_at", "fukuhon_sha256", "last_error").first(),
     })
+
+
+def _institutions() -> list[dict]:
+    from yakuba.health.linkage import transport
+
+    link = transport()
+    if link is None:
+        return []
+    try:
+        return link.institutions()
+    finally:
+        link.close()
+
+
+def _back_to_child(request: HttpRequest, pk: int, **_: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("health:child", kwargs={"pk": pk})
+
+
+@allow(*HEALTH)
+@require_POST
+@user_errors(_back_to_child)
+def child_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """情報照会 to the former city for one checkup (母子保健法第19条の2)."""
+    from yakuba.health.linkage import transport
+
+    c = get_object_or_404(Child, pk=pk)
+    link = transport()
+    if link is None:
+        raise HealthError("この市の設定には情報連携(linkage.toml)がありません (no linkage in the city profile)")
+    try:
+        form = AskForm(request.POST, institutions=link.institutions())
+        if not form.is_valid():
+            raise HealthError("照会先と健診を選んでください (choose the provider and the checkup)",
+                              where=",".join(form.errors))
+        kind = CheckupKind(form.cleaned_data["kind"])
+        got = actions.do_ask(c, provider=form.cleaned_data["provider"], kind=kind, transport=link,
+                             actor=request.user, request=request)
+    finally:
+        link.close()
+    messages.success(request, f"{got.provider_name}から{kind.label}の記録を受け取りました({len(got.items)}項目)。")
+    return redirect("health:child", pk=c.pk)
+
+
+@allow(*HEALTH)
+@require_POST
+@user_errors(_back_to_child)
+def family_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter for the family: a new one-time code for their page, and the view key of the log."""
+    from yakuba.health.family import CODE_DAYS, issue_code
+    from yakuba.health.linkage import transport
+    from yakuba.health.models import LinkageRecord
+
+    c = get_object_or_404(Child, pk=pk)
+    link = transport()
+    if link is None:
+        raise HealthError("この市の設定には情報連携(linkage.toml)がありません (no linkage in the city profile)")
+    try:
+        record_ = actions.ensure_enrolled(c, link, actor=request.user)
+    finally:
+        link.close()
+    code, row = issue_code(c, actor=request.user, request=request)
+    row_shown = reveal_rows(request, [c], ("name", "birth_date"), action="health.family.letter")[0]
+    key_shown = reveal_rows(request, [LinkageRecord.objects.get(pk=record_.pk)], ("view_key",),
+                            action="health.family.letter")[0]
+    return render(request, "health/family_letter.html", {
+        "child": c, "name": row_shown.get("name"), "birth_date": row_shown.get("birth_date"), "code": code,
+        "expires_at": row.expires_at, "days": CODE_DAYS, "view_key": key_shown.get("view_key"),
+        "family_url": request.build_absolute_uri("/family/"),
+        "log_url": request.build_absolute_uri("/linkage/log/")})
 
 
 @allow(*HEALTH)
@@ -178,3 +263,131 @@ def import_csv(request: HttpRequest) -> HttpResponse:
                 problems = [exc.message]
     return render(request, "health/import.html", {"form": form, "result": result, "problems": problems})
 
+
+
+# --- the family's page (public: opened by the one-time code on the family's letter) -------------------------
+
+FAMILY_SHOWN = ("name", "birth_date")
+
+
+@public
+def family_start(request: HttpRequest) -> HttpResponse:
+    """The code from the letter opens the family's page once, for SESSION_MINUTES."""
+    import time
+
+    from yakuba.health.family import SESSION_KEY, SESSION_MINUTES, redeem
+
+    form = FamilyCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        child_ = redeem(form.cleaned_data["code"], request=request)
+        if child_ is None:
+            form.add_error("code", "このコードは使えません。お知らせのコードを確かめてください。使用済みか期限切れの場合は"
+                           "健康増進センターにお問い合わせください。")
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = {"child": child_.pk, "until": int(time.time()) + SESSION_MINUTES * 60}
+            return redirect("family:records")
+    return render(request, "health/family_start.html", {"form": form})
+
+
+@public
+def family_records(request: HttpRequest) -> HttpResponse:
+    """The family's page: the exchanges of the provision log with their proofs, and the child's records."""
+    import time
+
+    from yakuba.audit.log import record
+    from yakuba.health.family import SESSION_KEY, read_family_log
+    from yakuba.health.linkage import transport
+    from yakuba.health.models import LinkageRecord
+    from yakuba.linkage.errors import LinkageError
+    from yakuba.privacy.declarations import Category
+
+    opened = request.session.get(SESSION_KEY)
+    if not isinstance(opened, dict) or int(opened.get("until", 0)) < time.time():
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, "確認コードを入力してください(画面を開いてから30分で閉じます)。")
+        return redirect("family:start")
+    c = get_object_or_404(Child, pk=opened.get("child"))
+    link = LinkageRecord.objects.filter(child=c).first()
+    log, log_error, names = None, None, {}
+    connection = transport()
+    if connection is not None and link is not None:
+        try:
+            names = {i["id"]: i.get("name") or i["id"] for i in connection.institutions()}
+            log = read_family_log(connection, link.view_key)
+        except (LinkageError, YakubaError) as exc:
+            log_error = exc.one_line()
+        finally:
+            connection.close()
+    from yakuba.cityprofile.load import current
+
+    profile = current()
+    if profile.linkage is not None:
+        names.setdefault(profile.linkage.institution, profile.city.name)
+    checkups = list(c.checkups.order_by("checkup_date", "pk"))
+    received = list(c.received.order_by("kind", "-received_at"))
+    record("health.family.read", request=request, target=c,
+           categories=[Category.NAME, Category.BIRTH_DATE] + ([Category.HEALTH] if checkups or received else []),
+           detail={"checkups": [k.pk for k in checkups], "received": [r.pk for r in received],
+                   "log_entries": [e.index for e in log.entries] if log else []})
+    jimu_labels = {r.jimu_code: r.jimu for r in load_allowlist().rows}
+    allow = load_allowlist()
+    return render(request, "health/family_records.html", {
+        "child": c, "checkups": [(k, _family_checkup(k)) for k in checkups],
+        "received": [(r, received_items(r.items)) for r in received], "log": log, "log_error": log_error,
+        "entries": [{"e": e, "requester": names.get(str(e.get("requester")), e.get("requester")),
+                     "provider": names.get(str(e.get("provider")), e.get("provider")),
+                     "jimu": jimu_labels.get(str(e.get("jimu")), e.get("jimu")),
+                     "items": "、".join(allow.label(i) for i in e.get("items") or ())} for e in (log.entries if log else [])],
+        "view_key": link.view_key if link else None,
+        "log_url": request.build_absolute_uri("/linkage/log/")})
+
+
+def _family_checkup(k: Checkup) -> list[tuple[str, str]]:
+    """What the family reads of their own checkup: the measurements and the 判定 (the 問診 stays with staff)."""
+    out = [("健診受診日", to_wareki(k.checkup_date)), ("受診時月齢", f"{k.age_in_months}か月")]
+    for name, unit in (("height_cm", "cm"), ("weight_kg", "kg"), ("chest_cm", "cm"), ("head_cm", "cm")):
+        value = getattr(k, name)
+        if value is not None:
+            out.append((str(Checkup._meta.get_field(name).verbose_name).split("(")[0], f"{value}{unit}"))
+    if k.judgement:
+        out.append(("判定", k.get_judgement_display()))
+    return out
+
+
+@public
+def public_log(request: HttpRequest, rel: str) -> HttpResponse:
+    """A file of the hub's log (tlog-tiles layout), read from the hub; 404 for any other path."""
+    from django.http import Http404
+
+    from yakuba.health.linkage import transport
+    from yakuba.linkage.errors import LinkageError
+    from yakuba.linkage.tlog import parse_tile_path
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    if rel != "checkpoint":
+        try:
+            tile = parse_tile_path(rel)
+        except LinkageError:
+            raise Http404("no such file of the log") from None
+    connection = transport()
+    if connection is None:
+        raise Http404("no linkage in this city's profile")
+    try:
+        data = connection.log_file(rel)
+    except YakubaError as exc:
+        return HttpResponse(exc.one_line(), status=502, content_type="text/plain; charset=utf-8")
+    finally:
+        connection.close()
+    if data is None:
+        raise Http404("no such file of the log (yet)")
+    if rel == "checkpoint":
+        response = HttpResponse(data, content_type="text/plain; charset=utf-8")
+        response["Cache-Control"] = "no-store"
+    else:
+        response = HttpResponse(data, content_type="application/octet-stream")
+        # a full tile never changes; a partial one is replaced by a wider one
+        response["Cache-Control"] = "public, max-age=31536000, immutable" if tile.width == 256 else "no-store"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
