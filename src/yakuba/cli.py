@@ -61,28 +61,79 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.reset:
         reset_data_dir(data_dir())
+    if args.second_city:
+        return _second_city_demo()
     _demo_profile()
+    running = None
+    if not args.no_linkage:
+        from yakuba.demo_linkage import start_services
+
+        data_dir().mkdir(parents=True, exist_ok=True)
+        _loop, running = start_services(data_dir(), progress=lambda msg: print(f"  {msg}", flush=True))
+    try:
+        _django()
+        from django.core.management import call_command
+
+        from yakuba.demo import print_logins, setup_demo
+
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = setup_demo(progress=lambda msg: print(f"  {msg}", flush=True))
+        second: list[dict] = []
+        if running is not None:
+            from yakuba.demo_linkage import (SECOND, moved_child, register_first_city, second_city_logins,
+                                             setup_second_city)
+
+            register_first_city(progress=lambda msg: print(f"  {msg}", flush=True))
+            setup_second_city(data_dir(), moved_child(), progress=lambda msg: print(f"  {msg}", flush=True))
+            second = [dict(x, organisation=f"{SECOND.name} {x['organisation']}".strip())
+                      for x in second_city_logins(data_dir())]
+        if args.logins_json:
+            write_output(json.dumps(logins, ensure_ascii=False, indent=2).encode("utf-8"), args.logins_json)
+        print_logins(logins)
+        if second:
+            print(f"{SECOND.name}(2つ目の市町村, http://{args.host}:{args.second_port}/): 転入した子が1人います")
+            print_logins(second)
+            print(f"家庭向けのページ (the family's page): http://{args.host}:{args.second_port}/family/")
+        if args.no_serve:
+            return EXIT_OK
+        extra = []
+        if running is not None:
+            from yakuba.demo_linkage import serve_second_city
+
+            extra.append(serve_second_city(data_dir(), args.host, args.second_port))
+        return _serve(args.host, args.port, with_worker=True, extra=extra)
+    finally:
+        if running is not None:
+            running.stop()
+
+
+def _second_city_demo() -> int:
+    """`yakuba demo --second-city` (run by the demo itself): the second city's installation, the moved
+    child read from stdin as JSON."""
     _django()
     from django.core.management import call_command
 
-    from yakuba.demo import print_logins, setup_demo
+    from yakuba.demo import setup_second_city
 
+    try:
+        moved = json.loads(sys.stdin.read())
+    except ValueError:
+        raise SystemExit(fail("転入した子の情報(JSON)を標準入力から読めません (no JSON on stdin)", code=EXIT_USAGE)) from None
+    if not isinstance(moved, dict) or not {"name", "name_kana", "birth_date", "sex"} <= set(moved):
+        raise SystemExit(fail("転入した子の情報に name, name_kana, birth_date, sex が必要です", code=EXIT_USAGE))
     call_command("migrate", interactive=False, verbosity=0)
-    logins = setup_demo(progress=lambda msg: print(f"  {msg}"))
-    if args.logins_json:
-        write_output(json.dumps(logins, ensure_ascii=False, indent=2).encode("utf-8"), args.logins_json)
-    print_logins(logins)
-    if args.no_serve:
-        return EXIT_OK
-    return _serve(args.host, args.port, with_worker=True)
+    setup_second_city(moved, progress=lambda msg: print(f"  {msg}", flush=True))
+    return EXIT_OK
 
 
-def _serve(host: str, port: int, *, workers: int = 2, with_worker: bool = False) -> int:
+def _serve(host: str, port: int, *, workers: int = 2, with_worker: bool = False,
+           extra: Sequence[subprocess.Popen[bytes]] = ()) -> int:
+    """Serve on gunicorn (and the worker) until Ctrl+C or SIGTERM; `extra` processes are stopped with them."""
     from yakuba.site.config import data_dir
 
     data_dir().mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="yakuba.site.settings")
-    children: list[subprocess.Popen[bytes]] = []
+    children: list[subprocess.Popen[bytes]] = list(extra)
     if with_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "yakuba.cli", "worker"], env=env))
     print(f"yakuba: http://{host}:{port}/ で待ち受けています (Ctrl+C で終了)", flush=True)
@@ -416,6 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--logins-json", metavar="FILE", help="write the demo logins as JSON")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=number_in(1, 65535, "ポート番号"), default=8000)
+    p.add_argument("--second-port", type=number_in(1, 65535, "ポート番号"), default=8001,
+                   help="where the second city (あおば町) is served")
+    p.add_argument("--no-linkage", action="store_true", help="without 情報連携: no hub, no 中間サーバー, no second city")
+    p.add_argument("--second-city", action="store_true", help=argparse.SUPPRESS)
 
     p = add("serve", "serve the web UI (gunicorn)", cmd_serve)
     p.add_argument("--host", default="127.0.0.1")

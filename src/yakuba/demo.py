@@ -6,6 +6,7 @@ again keeps what is there; the logins are kept (mode 0600) in `$YAKUBA_DATA/demo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from pathlib import Path
@@ -76,6 +77,18 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
             orgs[code] = org
 
     progress("ログインを用意しています")
+    logins = _logins(orgs, LOGINS)
+
+    _applications(orgs["vendor-entry"], progress)
+    _water_debit(progress)
+    _admission(progress)
+    _consult(progress)
+    _health(progress)
+    return logins
+
+
+def _logins(orgs: dict[str, Organisation], wanted: list[tuple[Role, str | None, str]]) -> list[dict]:
+    """One login per entry of `wanted`, its password kept across reruns (in demo-logins.json, 0600)."""
     saved: dict[str, str] = {}
     saved_cookies: dict[str, dict] = {}
     if _logins_path().exists():
@@ -84,7 +97,7 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
         saved_cookies = {x["username"]: x["terminal_cookie"] for x in before if x.get("terminal_cookie")}
     logins = []
     with transaction.atomic():
-        for role, org_code, username in LOGINS:
+        for role, org_code, username in wanted:
             user = User.objects.filter(username=username).first()
             password = saved.get(username)
             if user is None:
@@ -99,12 +112,35 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
                            "username": username, "password": password, "totp_secret": _totp_secret(user)})
         _terminal_cookies(logins, saved_cookies)
     _write_private(_logins_path(), json.dumps(logins, ensure_ascii=False, indent=2))
+    return logins
 
-    _applications(orgs["vendor-entry"], progress)
-    _water_debit(progress)
-    _admission(progress)
-    _consult(progress)
-    _health(progress)
+
+SECOND_CITY_LOGINS: list[tuple[Role, str | None, str]] = [(Role.HEALTH_STAFF, "kenko", "health"), (Role.ADMIN, None, "admin")]
+SECOND_CITY_FIRST_KEY = 770001
+
+
+def setup_second_city(moved: dict, progress: Callable[[str], None] = lambda m: None) -> list[dict]:
+    """The demo's second city (its own installation, database and keys): a 健康増進センター, its logins,
+    and the child who moved in from みどり市 (`moved`: the child's name, kana, birth date, sex and birth
+    measurements, as the 転入届 gives them), entered under this city's own 宛名番号. Idempotent."""
+    from yakuba.health.actions import do_add_child
+    from yakuba.health.models import Child
+    from yakuba.keyring import get_keyring
+
+    keyring = get_keyring()
+    progress("組織とログインを用意しています")
+    with transaction.atomic():
+        org, _ = Organisation.objects.get_or_create(code="kenko", defaults={
+            "name": "健康増進センター", "kind": Organisation.Kind.CITY_DEPARTMENT})
+        org.public_key, org.age_recipient = keyring.public_key_text(), keyring.age_recipient()
+        org.save()
+    logins = _logins({"kenko": org}, SECOND_CITY_LOGINS)
+    fields = {k: moved.get(k) for k in ("name", "name_kana", "sex", "birth_weight_g")}
+    fields["birth_date"] = dt.date.fromisoformat(str(moved["birth_date"]))
+    if not Child.objects.filter(name_kana=fields["name_kana"], birth_date=fields["birth_date"]).exists():
+        progress("転入した子を登録しています")
+        do_add_child(User.objects.get(username="health"),
+                     resident_key=str(SECOND_CITY_FIRST_KEY + Child.objects.count()), **fields)
     return logins
 
 

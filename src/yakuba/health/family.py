@@ -102,6 +102,7 @@ class FamilyLog:
     cosigned_by: list[str]
     witnesses: list[str]
     log_key: str
+    witness_keys: list[str] = field(default_factory=list)
     entries: list[LoggedEntry] = field(default_factory=list)
 
 
@@ -133,4 +134,5 @@ def read_family_log(transport: Transport, view_key_text: str) -> FamilyLog:
     names = {v.name: wid for wid, v in witnesses.items()}
     cosigned = sorted(names.get(name, name) for name in reader.signed.cosignatures)
     return FamilyLog(reader.size, reader.root_hash.hex(), reader.signed.text.decode("utf-8", "replace"), cosigned,
-                     sorted(witnesses), log_key.key_string(), entries)
+                     sorted(witnesses), log_key.key_string(),
+                     [witnesses[w].key_string() for w in sorted(witnesses)], entries)

@@ -185,8 +185,10 @@ def _served_reader(url: str, args: argparse.Namespace, **options):  # type: igno
     from yakuba.linkage.hub.app import HubClient
     from yakuba.linkage.tlog import TileReader
 
+    if not (args.cert or args.key):
+        return _public_reader(url, args, **options)
     if not (args.cert and args.key and args.ca):
-        raise LinkageError("URL のログには --cert、--key、--ca が必要です (a served log needs --cert, --key and --ca)")
+        raise LinkageError("hub のログには --cert、--key、--ca が必要です (the hub's log needs --cert, --key and --ca)")
     client = HubClient(url, cert=Path(args.cert), key=Path(args.key), ca=Path(args.ca))
 
     class ServedReader(TileReader):
@@ -201,6 +203,42 @@ def _served_reader(url: str, args: argparse.Namespace, **options):  # type: igno
     return ServedReader(Path(url.split("://", 1)[1]), **options)
 
 
+MAX_LOG_FILE = 16 * 1024 * 1024 + 1024  # no tile or entry bundle is larger
+
+
+def _public_reader(url: str, args: argparse.Namespace, **options):  # type: ignore[no-untyped-def]
+    """A `TileReader` over a log published over HTTP(S) without client certificates (a city's
+    ``/linkage/log/``, any static copy): every file is checked against the signed checkpoint, so the
+    transport needs no trust; with --ca, that CA is the only one trusted for https."""
+    import requests
+
+    from yakuba.linkage.tlog import TileReader
+
+    base = url if url.endswith("/") else url + "/"
+    session = requests.Session()
+    verify: bool | str = args.ca or True
+
+    class PublicReader(TileReader):
+        def _read(self, rel: str) -> bytes | None:
+            try:
+                with session.get(base + rel, timeout=30, stream=True, verify=verify, allow_redirects=False) as response:
+                    if response.status_code == 404:
+                        return None
+                    if response.status_code != 200:
+                        raise LinkageError(f"{base + rel}: HTTP {response.status_code}", where=rel)
+                    data = b""
+                    for chunk in response.iter_content(65536):
+                        data += chunk
+                        if len(data) > MAX_LOG_FILE:
+                            raise LinkageError("ファイルが大きすぎます (larger than any tile can be)", where=rel)
+                    return data
+            except requests.RequestException as exc:
+                raise LinkageError(f"{base} に接続できません (cannot fetch the log): {type(exc).__name__}",
+                                   where=rel) from None
+
+    return PublicReader(Path(base.split("://", 1)[1]), **options)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from yakuba.linkage.entries import parse_entry, parse_view_key
     from yakuba.linkage.tlog import TileReader, Verifier, leaf_hash, open_checkpoint, verify_consistency, \
@@ -212,7 +250,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     key = parse_view_key(args.view_key) if args.view_key else None
     try:
         options = {"log_keys": log_key, "witnesses": witnesses, "quorum": len({w.name for w in witnesses})}
-        reader = (_served_reader(args.log, args, **options) if args.log.startswith("https://")
+        reader = (_served_reader(args.log, args, **options) if args.log.startswith(("https://", "http://"))
                   else TileReader(Path(args.log), **options))
         reader.verify()
         entries = []
@@ -320,7 +358,7 @@ def add_parser(sub, add) -> None:  # type: ignore[no-untyped-def]
 
     p = add("verify", "check a published log (exit 0), or name the first thing that does not verify (exit 1)",
             told(cmd_verify), linkage_sub)
-    p.add_argument("--log", required=True, metavar="DIR|URL", help="an exported folder, or the hub's https:// URL")
+    p.add_argument("--log", required=True, metavar="DIR|URL", help="an exported folder, a published copy's http(s):// URL, or the hub's https:// URL (with --cert/--key)")
     p.add_argument("--log-key", required=True, metavar="VKEY", help="the log's verifier key")
     p.add_argument("--witness", action="append", metavar="VKEY", help="a witness key; every one given must have cosigned")
     p.add_argument("--view-key", metavar="K", help="a family's view key: list its entries, proofs checked")

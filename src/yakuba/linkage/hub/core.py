@@ -508,13 +508,15 @@ class Hub:
         cosigner = member.witness.for_cosignatures()
         lines = [f"\u2014 {s.name} {s.encoded}\n" for s in parse_note(cosigned).signatures
                  if (s.name, s.key_id) == (cosigner.name, cosigner.key_id)]
-        if len(lines) != 1:
+        if not lines:
             raise Refused("cosignature-missing", f"{witness_id} の連署がありません (no cosignature by the witness)",
                           where=witness_id)
-        timestamp = verify_cosignature(signed.text, lines[0], cosigner)
+        # a checkpoint cosigned again (same size) carries the witness's earlier line too: keep the newest,
+        # each one verified
+        timestamp, line = max((verify_cosignature(signed.text, candidate, cosigner), candidate) for candidate in lines)
         with self.db.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO cosignatures VALUES (?, ?, ?, ?, ?)",
-                         (cp.size, cp.root_hash, witness_id, lines[0], timestamp))
+                         (cp.size, cp.root_hash, witness_id, line, timestamp))
         log.info("linkage hub cosigned: witness=%s size=%d", witness_id, cp.size)
         return timestamp
 

@@ -420,7 +420,15 @@ class Intermediate:
         write_bytes_atomic(self.directory / "witness" / "last", bytes(checkpoint), mode=0o600)
         line = cosign(new.text, self.witness_signer, at)
         log.info("linkage witness cosigned: %s size=%d", self.id, new.size)
-        return add_cosignatures(checkpoint, [line])
+        return add_cosignatures(self._without_own_lines(bytes(checkpoint)), [line])
+
+    def _without_own_lines(self, note: bytes) -> bytes:
+        """The note less this witness's earlier cosignature lines (a checkpoint cosigned again at the same
+        size carries them): one line per key in what it returns."""
+        body, sep, signatures = note.partition(b"\n\n")
+        mine = f"\u2014 {self.witness_signer.name} ".encode("utf-8")
+        kept = [line for line in signatures.split(b"\n") if line and not line.startswith(mine)]
+        return body + sep + b"".join(line + b"\n" for line in kept)
 
 
 class Retention:
