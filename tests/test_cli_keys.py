@@ -30,7 +30,7 @@ def _read_all(data: Path) -> str:
 
 def test_backup_rotate_and_restore(tmp_path: Path) -> None:
     data = tmp_path / "city"
-    assert run(["demo", "--no-serve"], data).returncode == 0
+    assert run(["demo", "--no-serve", "--no-linkage"], data).returncode == 0
     before = _read_all(data)
     assert re.search(r"scans [1-9]", before)  # the demo's scans, and the water department's files and letters
     os.environ["YAKUBA_TEST_KEY_PASSPHRASE"] = "synthetic key passphrase 2026"
@@ -59,7 +59,7 @@ def test_backup_rotate_and_restore(tmp_path: Path) -> None:
 
 def test_restore_refuses_to_overwrite_live_keys(tmp_path: Path) -> None:
     data = tmp_path / "city"
-    assert run(["demo", "--no-serve"], data).returncode == 0
+    assert run(["demo", "--no-serve", "--no-linkage"], data).returncode == 0
     os.environ["YAKUBA_TEST_KEY_PASSPHRASE"] = "synthetic key passphrase 2026"
     try:
         assert run(["privacy", "backup-key", str(tmp_path / "b"), "--passphrase-env", "YAKUBA_TEST_KEY_PASSPHRASE"], data).returncode == 0

@@ -63,6 +63,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         reset_data_dir(data_dir())
     if args.second_city:
         return _second_city_demo()
+    if not args.no_linkage and args.second_port == args.port:
+        return fail(f"--port と --second-port が同じ {args.port} です。2つ目の市町村には別のポートを指定してください"
+                    f" (the second city needs a port of its own)", code=EXIT_USAGE)
     _demo_profile()
     running = None
     if not args.no_linkage:

@@ -14,7 +14,7 @@ from tests.test_cli import run
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("badpackage")
-    assert run(["demo", "--no-serve"], data).returncode == 0
+    assert run(["demo", "--no-serve", "--no-linkage"], data).returncode == 0
     (data / "applications.csv").write_text("受付番号,基準点\nR8-0001,20\n", encoding="utf-8")
     (data / "pass").write_text("synthetic-usb-passphrase\n", encoding="utf-8")
     return data

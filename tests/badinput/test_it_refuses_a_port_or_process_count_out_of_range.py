@@ -9,7 +9,7 @@ from tests.badinput.helpers import yakuba
 
 
 @pytest.mark.parametrize("argv", [
-    ["demo", "--port", "99999"], ["demo", "--port", "0"], ["demo", "--port", "http"],
+    ["demo", "--port", "99999"], ["demo", "--port", "0"], ["demo", "--port", "http"], ["demo", "--second-port", "0"],
     ["serve", "--port", "-1"], ["serve", "--workers", "0"], ["serve", "--workers", "1000"],
 ])
 def test_it_works(argv: list[str]) -> None:

@@ -14,7 +14,7 @@ from tests.test_cli import run
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("handover")
-    assert run(["demo", "--no-serve"], data).returncode == 0
+    assert run(["demo", "--no-serve", "--no-linkage"], data).returncode == 0
     files = data / "payload"
     files.mkdir()
     (files / "applications.csv").write_text("受付番号,基準点\nR8-0001,20\n", encoding="utf-8")
@@ -84,7 +84,7 @@ def test_a_package_for_another_recipient_is_refused(site: Path) -> None:
 
 def test_a_package_encrypted_for_another_installation_is_refused(site: Path, tmp_path: Path) -> None:
     other = tmp_path / "other-city"
-    assert run(["demo", "--no-serve"], other).returncode == 0
+    assert run(["demo", "--no-serve", "--no-linkage"], other).returncode == 0
     _create(site, "p4.yakuba")
     result = run(["package", "verify", str(site / "p4.yakuba"), "--as", "kodomo"], other)
     assert result.returncode != 0 and "Traceback" not in result.stderr

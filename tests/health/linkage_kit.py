@@ -46,6 +46,9 @@ class InProcess:
         except LogError:
             return None
 
+    def read(self, fugo: str, jimu: str, items: list[str]) -> int:
+        return self.s.hub.append_read(self.city, fugo, jimu, items)
+
     def close(self) -> None:
         self.closed += 1
 

@@ -55,10 +55,30 @@ def test_it_works(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyp
 
     entries = [s.hub.log.entry(i) for i in range(s.hub.log.size)]
     key = parse_view_key(child.linkage.view_key)
-    assert [parse_entry(entries[i]).type for i in find(entries, key)] == ["query", "provide"]
+    # the query, the 提供, and the staff's read of what was provided when the page showed it
+    assert [parse_entry(entries[i]).type for i in find(entries, key)] == ["query", "provide", "read"]
+    assert parse_entry(entries[2]).get("jimu") == "boshi-12-3y-checkup"
     audit = AuditEntry.objects.get(action="health.linkage.received")
     assert audit.detail["query_sha256"] == received.query_sha256 == parse_entry(entries[0]).get("ref")
     assert "94.8" not in str(audit.detail)
+    s.close()
+
+
+def test_what_was_provided_is_not_shown_when_its_read_cannot_be_logged(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from yakuba.linkage.errors import Refused
+
+    s, child, _ = moved(tmp_path)
+    transport = linkage_kit.use(monkeypatch, linkage_kit.InProcess(s))
+    client = Client()
+    client.force_login(helpers.staff())
+    client.post(f"/health/children/{child.pk}/ask/", {"provider": "city-a", "kind": "y3"})
+
+    def unreachable(*args: object) -> int:
+        raise Refused("unreachable", "ハブに接続できません (cannot reach the hub)")
+
+    monkeypatch.setattr(transport, "read", unreachable)
+    page = client.get(f"/health/children/{child.pk}/").content.decode()
+    assert 'data-testid="received-error"' in page and "94.8" not in page
     s.close()
 
 

@@ -21,7 +21,7 @@ for i in range(40):
 
 @pytest.mark.smoke
 def test_concurrent_writers_keep_one_intact_chain(tmp_path: Path) -> None:
-    assert run(["demo", "--no-serve"], tmp_path).returncode == 0
+    assert run(["demo", "--no-serve", "--no-linkage"], tmp_path).returncode == 0
     db = tmp_path / "yakuba.sqlite3"
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"

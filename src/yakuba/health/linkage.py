@@ -47,6 +47,10 @@ class Transport(Protocol):
         """A file of the hub's log in the tlog-tiles layout (``checkpoint``, ``tile/…``); None if absent."""
         ...
 
+    def read(self, fugo: str, jimu: str, items: list[str]) -> int:
+        """Report to the hub that staff read what was provided for `jimu`; the log entry's index."""
+        ...
+
 
 class HttpTransport:
     """The production transport: the hub's and the 中間サーバー's HTTPS clients (yakuba.linkage)."""
@@ -72,6 +76,9 @@ class HttpTransport:
 
     def log_keys(self) -> dict:
         return self._intermediate.log_keys()
+
+    def read(self, fugo: str, jimu: str, items: list[str]) -> int:
+        return self._hub.read(fugo, jimu, items)
 
     def log_file(self, path: str) -> bytes | None:
         from yakuba.linkage.errors import Refused

@@ -114,15 +114,40 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
         except YakubaError as exc:
             ask_error = exc.one_line()
     received = list(c.received.order_by("kind", "-received_at"))
+    received_error = None
+    if received:
+        try:  # what another city provided is shown only once its read is in the hub's log
+            _report_reads(c, received)
+        except YakubaError as exc:
+            received, received_error = [], exc.one_line()
     received_rows = reveal_rows(request, received, ("items",), action="health.read") if received else []
     return render(request, "health/child.html", {
         "child": c, "child_rows": labelled(Child, CHILD_FIELDS, child_row), "checkups": shown,
         "missing": [k for k in CheckupKind if k.value not in done], "chart": chart,
-        "linkage_configured": linked, "ask_form": ask_form, "ask_error": ask_error,
+        "linkage_configured": linked, "ask_form": ask_form, "ask_error": ask_error, "received_error": received_error,
         "received": [(r, received_items(row.get("items"))) for r, row in zip(received, received_rows)],
         # the status only (when, which hash, the last failure): never the 符号 or the view key on this page
         "linkage": LinkageRecord.objects.filter(child=c).only("registered_at", "fukuhon_sha256", "last_error").first(),
     })
+
+
+def _report_reads(child_: Child, received: list[Any]) -> None:
+    """Log at the hub, once per 事務, that staff are reading what the former city provided (the family sees
+    each read on their page). A `YakubaError` when it cannot be logged: then nothing is shown."""
+    from yakuba.health.linkage import transport
+    from yakuba.health.models import LinkageRecord
+
+    link, connection = LinkageRecord.objects.filter(child=child_).first(), transport()
+    if link is None or connection is None:
+        raise HealthError("閲覧を提供等記録に残せないため、受け取った記録は表示しません (情報連携の設定がありません)")
+    try:
+        by_jimu: dict[str, set[str]] = {}
+        for r in received:
+            by_jimu.setdefault(r.jimu, set()).update(r.items)
+        for jimu, items in sorted(by_jimu.items()):
+            connection.read(link.fugo, jimu, sorted(items))
+    finally:
+        connection.close()
 
 
 def _institutions() -> list[dict]:
