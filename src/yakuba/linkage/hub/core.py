@@ -14,7 +14,7 @@ The data directory (0700, not a link, not removable media)::
     hub.key          the 符号 key (`pseudonym.HubKey`, 0600, never replaced)
     log.key          the log's note signer key (0600, never replaced)
     registry.json    the institutions (`yakuba.linkage.registry`), public keys only
-    hub.sqlite       persons, the 符号 issued, the replay cache, queries awaiting an answer, cosignatures
+    hub.sqlite       persons, the 符号 issued, the replay cache, cosignatures
     log/             the Merkle tree (`tlog.FileHashStore`)
 
 What the hub keeps of a person is a random handle of its own, mapped from an HMAC of the
@@ -50,7 +50,7 @@ from yakuba.linkage.tlog import (EXAMPLE_ORIGIN, Checkpoint, MerkleLog, Signer, 
 from yakuba.linkage.tlog import export as export_tiles
 from yakuba.linkage.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, entry_bundle, tile_bytes
 
-__all__ = ["Hub", "Enrolment", "ProvideRequest", "SqliteReplayCache", "StoredFugoTable", "JST", "CONFIG_FORMAT"]
+__all__ = ["Hub", "GroupCommit", "Enrolment", "ProvideRequest", "SqliteReplayCache", "StoredFugoTable", "JST", "CONFIG_FORMAT"]
 
 CONFIG_FORMAT = "yakuba-linkage-hub/1"
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -65,7 +65,6 @@ CREATE TABLE IF NOT EXISTS fugo (institution TEXT NOT NULL, person TEXT NOT NULL
                                  PRIMARY KEY (institution, person)) STRICT;
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) STRICT;
 CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_at);
-CREATE TABLE IF NOT EXISTS pending (nonce TEXT PRIMARY KEY, body TEXT NOT NULL, expires_at INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS cosignatures (size INTEGER NOT NULL, root BLOB NOT NULL, witness TEXT NOT NULL,
                                          line TEXT NOT NULL, timestamp INTEGER NOT NULL,
                                          PRIMARY KEY (size, witness)) STRICT;
@@ -89,22 +88,70 @@ class StoredFugoTable(FugoTable):
 
 
 class SqliteReplayCache:
-    """`query.ReplayCache` in the hub's database: a nonce is remembered until its query expires."""
+    """`query.ReplayCache` in the hub's database: a nonce is remembered until its query expires.
+    Expired nonces are swept at most once a second; the number of live ones is kept as a count."""
 
     def __init__(self, db: Database, capacity: int = 1_000_000) -> None:
         self._db, self.capacity = db, capacity
+        self._live = int(db.query("SELECT count(*) FROM nonces")[0][0])
+        self._swept = -1
 
     def first_use(self, nonce: str, expires_at: int, now: int) -> bool:
         with self._db.transaction() as conn:
-            conn.execute("DELETE FROM nonces WHERE expires_at <= ?", (now,))
-            if conn.execute("SELECT 1 FROM nonces WHERE nonce = ?", (nonce,)).fetchone():
+            if now != self._swept:
+                self._live -= conn.execute("DELETE FROM nonces WHERE expires_at <= ?", (now,)).rowcount
+                self._swept = now
+            if conn.execute("SELECT 1 FROM nonces WHERE nonce = ? AND expires_at > ?", (nonce, now)).fetchone():
                 return False
-            (count,) = conn.execute("SELECT count(*) FROM nonces").fetchone()
-            if count >= self.capacity:
+            if self._live >= self.capacity:
                 raise Refused("replay-cache-full", "照会が多すぎます。しばらくしてから照会してください"
                               " (too many live queries: try again later)")
-            conn.execute("INSERT INTO nonces VALUES (?, ?)", (nonce, expires_at))
+            conn.execute("INSERT OR REPLACE INTO nonces VALUES (?, ?)", (nonce, expires_at))
+            self._live += 1
         return True
+
+
+class GroupCommit:
+    """Appends to the log from many threads, made durable together (group commit): each entry joins the
+    open batch; the first caller finding no batch being written writes the whole batch as one
+    `MerkleLog.append_many` (one set of fsyncs, under the hub's lock), while the others wait for it.
+    Each caller gets its own entry's index once its batch is durable, or the batch's error."""
+
+    def __init__(self, log: MerkleLog, lock: threading.RLock) -> None:
+        self.log, self.lock = log, lock
+        self._cv = threading.Condition()
+        self._waiting: list[tuple[int, bytes]] = []
+        self._done: dict[int, int | BaseException] = {}
+        self._writing = False
+        self._tickets = 0
+        self.batches = 0  # how many batches were written (for the benchmark)
+
+    def append(self, entry: bytes) -> int:
+        with self._cv:
+            ticket, self._tickets = self._tickets, self._tickets + 1
+            self._waiting.append((ticket, entry))
+            while ticket not in self._done and self._writing:
+                self._cv.wait()
+            if ticket not in self._done:  # no batch is being written: this caller writes the one waiting
+                batch, self._waiting, self._writing = self._waiting, [], True
+        if ticket not in self._done:
+            results: dict[int, int | BaseException] = {}
+            try:
+                with self.lock:
+                    first = self.log.append_many([e for _, e in batch])
+                results = {t: first + i for i, (t, _) in enumerate(batch)}
+            except BaseException as exc:  # every caller of the batch learns it failed
+                results = {t: exc for t, _ in batch}
+            with self._cv:
+                self._done.update(results)
+                self._writing = False
+                self.batches += 1
+                self._cv.notify_all()
+        with self._cv:
+            result = self._done.pop(ticket)
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
 
 class _Peek:
@@ -201,6 +248,11 @@ class Hub:
         self.replay = SqliteReplayCache(self.db)
         self.log = MerkleLog.open(self.directory / "log")
         self._lock = threading.RLock()
+        self._commits = GroupCommit(self.log, self._lock)
+        # queries awaiting their answer: in memory, as an exchange is one request of this process (a query
+        # whose answer never came stays in the log as a query without its 提供)
+        self._pending: dict[str, tuple[_Pending, int]] = {}
+        self._pending_lock = threading.Lock()
 
     # --- life cycle -------------------------------------------------------------------------------
 
@@ -283,9 +335,8 @@ class Hub:
 
     # --- the log ------------------------------------------------------------------------------------
 
-    @_locked
     def _append(self, kind: str, at: int, keys: Iterable[bytes], **fields: Any) -> int:
-        return self.log.append(encode_entry(make_entry(kind, time=at, keys=keys, **fields)))
+        return self._commits.append(encode_entry(make_entry(kind, time=at, keys=keys, **fields)))
 
     def _refuse(self, refusal: Refused, at: int, requester: str, keys: Sequence[bytes], known: dict[str, Any]) -> None:
         reason = refusal.reason if _REASON.match(refusal.reason or "") else "unknown"
@@ -334,23 +385,20 @@ class Hub:
         request = ProvideRequest(member.id, provider.id, q.jimu_code, q.items, provider_fugo, q.nonce, q.sha256,
                                  q.expires_at)
         index = self._append("query", at, keys, requester=member.id, **known)
-        pending = {"request": request.as_json(), "token": token, "requester_fugo": q.fugo,
-                   "allowlist": self.allowlist.version}
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM pending WHERE expires_at <= ?", (at,))
-            conn.execute("INSERT INTO pending VALUES (?, ?, ?)", (q.nonce, json.dumps(pending), q.expires_at))
+        with self._pending_lock:
+            for nonce in [n for n, (_, until) in self._pending.items() if until <= at]:
+                del self._pending[nonce]
+            self._pending[q.nonce] = (_Pending(request, token, q.fugo, self.allowlist.version), q.expires_at)
         log.info("linkage hub query: %s -> %s jimu=%s items=%s entry=%d", member.id, provider.id, q.jimu_code,
                  ",".join(q.items), index)
         return request
 
     def _take_pending(self, nonce: str, at: int) -> _Pending:
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT body, expires_at FROM pending WHERE nonce = ?", (str(nonce),)).fetchone()
-            conn.execute("DELETE FROM pending WHERE nonce = ?", (str(nonce),))
-        if row is None:
+        with self._pending_lock:
+            found = self._pending.pop(str(nonce), None)
+        if found is None:
             raise Refused("answer-unexpected", "待っている照会に対する回答ではありません (no query awaits this answer)")
-        doc = json.loads(str(row[0]))
-        return _Pending(ProvideRequest.from_json(doc["request"]), doc["token"], doc["requester_fugo"], doc["allowlist"])
+        return found[0]
 
     def _exchange_keys(self, pending: _Pending) -> list[bytes]:
         r = pending.request
@@ -407,7 +455,6 @@ class Hub:
 
     # --- staff reads ----------------------------------------------------------------------------------
 
-    @_locked
     def append_read(self, tls_client_cn: str, fugo: str, jimu_code: str, items: Sequence[str], *,
                     now: int | None = None) -> int:
         """Log that staff of the city `tls_client_cn` read the 副本 of the person it knows as `fugo`
@@ -427,7 +474,7 @@ class Hub:
         except LogError:
             self._refuse(Refused("malformed", "閲覧の記録の形式が不正です (malformed read report)"), at, requester, [], {})
             raise
-        return self.log.append(encode_entry(entry))
+        return self._commits.append(encode_entry(entry))
 
     @_locked
     def entry(self, index: int) -> bytes:
