@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from typing import Protocol
+from contextlib import contextmanager
+from typing import Iterator, Protocol
 
 from yakuba.linkage.pseudonym import length_prefixed
 
@@ -49,6 +50,9 @@ class Transport(Protocol):
 
     def read(self, fugo: str, jimu: str, items: list[str]) -> int:
         """Report to the hub that staff read what was provided for `jimu`; the log entry's index."""
+        ...
+
+    def close(self) -> None:
         ...
 
 
@@ -109,6 +113,23 @@ def transport() -> HttpTransport | None:
     if settings is None:
         return None
     return HttpTransport(settings.hub, settings.intermediate, cert=settings.cert, key=settings.key, ca=settings.ca)
+
+
+NO_LINKAGE = "この市の設定には情報連携(linkage.toml)がありません (no linkage in the city profile)"
+
+
+@contextmanager
+def connected() -> Iterator[Transport]:
+    """The city's transport for a `with` block, closed after it; `HealthError` without linkage.toml."""
+    from yakuba.health.errors import HealthError
+
+    link = transport()
+    if link is None:
+        raise HealthError(NO_LINKAGE)
+    try:
+        yield link
+    finally:
+        link.close()
 
 
 def person_handle(name_kana: str, birth_date: str, sex: str) -> str:

@@ -134,32 +134,25 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_reads(child_: Child, received: list[Any]) -> None:
     """Log at the hub, once per 事務, that staff are reading what the former city provided (the family sees
     each read on their page). A `YakubaError` when it cannot be logged: then nothing is shown."""
-    from yakuba.health.linkage import transport
+    from yakuba.health.linkage import connected
     from yakuba.health.models import LinkageRecord
 
-    link, connection = LinkageRecord.objects.filter(child=child_).first(), transport()
-    if link is None or connection is None:
-        raise HealthError("閲覧を提供等記録に残せないため、受け取った記録は表示しません (情報連携の設定がありません)")
-    try:
-        by_jimu: dict[str, set[str]] = {}
-        for r in received:
-            by_jimu.setdefault(r.jimu, set()).update(r.items)
+    link = LinkageRecord.objects.filter(child=child_).first()
+    if link is None:
+        raise HealthError("この子はハブに登録されていません (not enrolled at the hub)")
+    by_jimu: dict[str, set[str]] = {}
+    for r in received:
+        by_jimu.setdefault(r.jimu, set()).update(r.items)
+    with connected() as connection:
         for jimu, items in sorted(by_jimu.items()):
             connection.read(link.fugo, jimu, sorted(items))
-    finally:
-        connection.close()
 
 
 def _institutions() -> list[dict]:
-    from yakuba.health.linkage import transport
+    from yakuba.health.linkage import connected
 
-    link = transport()
-    if link is None:
-        return []
-    try:
+    with connected() as link:
         return link.institutions()
-    finally:
-        link.close()
 
 
 def _back_to_child(request: HttpRequest, pk: int, **_: Any) -> str:
@@ -173,13 +166,10 @@ def _back_to_child(request: HttpRequest, pk: int, **_: Any) -> str:
 @user_errors(_back_to_child)
 def child_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """情報照会 to the former city for one checkup (母子保健法第19条の2)."""
-    from yakuba.health.linkage import transport
+    from yakuba.health.linkage import connected
 
     c = get_object_or_404(Child, pk=pk)
-    link = transport()
-    if link is None:
-        raise HealthError("この市の設定には情報連携(linkage.toml)がありません (no linkage in the city profile)")
-    try:
+    with connected() as link:
         form = AskForm(request.POST, institutions=link.institutions())
         if not form.is_valid():
             raise HealthError("照会先と健診を選んでください (choose the provider and the checkup)",
@@ -187,8 +177,6 @@ def child_ask(request: HttpRequest, pk: int) -> HttpResponse:
         kind = CheckupKind(form.cleaned_data["kind"])
         got = actions.do_ask(c, provider=form.cleaned_data["provider"], kind=kind, transport=link,
                              actor=request.user, request=request)
-    finally:
-        link.close()
     messages.success(request, f"{got.provider_name}から{kind.label}の記録を受け取りました({len(got.items)}項目)。")
     return redirect("health:child", pk=c.pk)
 
@@ -199,17 +187,12 @@ def child_ask(request: HttpRequest, pk: int) -> HttpResponse:
 def family_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter for the family: a new one-time code for their page, and the view key of the log."""
     from yakuba.health.family import CODE_DAYS, issue_code
-    from yakuba.health.linkage import transport
+    from yakuba.health.linkage import connected
     from yakuba.health.models import LinkageRecord
 
     c = get_object_or_404(Child, pk=pk)
-    link = transport()
-    if link is None:
-        raise HealthError("この市の設定には情報連携(linkage.toml)がありません (no linkage in the city profile)")
-    try:
+    with connected() as link:
         record_ = actions.ensure_enrolled(c, link, actor=request.user)
-    finally:
-        link.close()
     code, row = issue_code(c, actor=request.user, request=request)
     row_shown = reveal_rows(request, [c], ("name", "birth_date"), action="health.family.letter")[0]
     key_shown = reveal_rows(request, [LinkageRecord.objects.get(pk=record_.pk)], ("view_key",),
