@@ -112,8 +112,8 @@ def test_bad_input_gets_one_line_and_no_traceback(demo: Path) -> None:
 
 
 def test_demo_reset_starts_clean(tmp_path: Path) -> None:
-    assert run(["demo", "--no-serve", "--logins-json", str(tmp_path / "a.json")], tmp_path).returncode == 0
-    reset = run(["demo", "--no-serve", "--reset", "--logins-json", str(tmp_path / "b.json")], tmp_path)
+    assert run(["demo", "--no-serve", "--no-linkage", "--logins-json", str(tmp_path / "a.json")], tmp_path).returncode == 0
+    reset = run(["demo", "--no-serve", "--no-linkage", "--reset", "--logins-json", str(tmp_path / "b.json")], tmp_path)
     assert reset.returncode == 0, reset.stderr
     first = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     second = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))

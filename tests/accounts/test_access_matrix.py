@@ -140,7 +140,12 @@ EXPECTED: dict[str, object] = {
         "attachment_upload", "attachment", "attachment_content", "attachment_download")},
     # 健康増進センター (yakuba.health): its staff only; no other role sees a checkup
     **{f"health:{name}": {Role.HEALTH_STAFF} for name in (
-        "children", "child_new", "child", "checkup_new", "checkup_confirm", "import")},
+        "children", "child_new", "child", "checkup_new", "checkup_confirm", "import", "child_ask",
+        "family_letter")},
+    # the family's page, opened by the one-time code on their letter; the city's public copy of the log
+    "family:start": PUBLIC,
+    "family:records": PUBLIC,
+    "linkage_log:file": PUBLIC,
 }
 ADMIN_SITE = {Role.ADMIN}
 

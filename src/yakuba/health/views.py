@@ -338,15 +338,15 @@ def family_records(request: HttpRequest) -> HttpResponse:
            categories=[Category.NAME, Category.BIRTH_DATE] + ([Category.HEALTH] if checkups or received else []),
            detail={"checkups": [k.pk for k in checkups], "received": [r.pk for r in received],
                    "log_entries": [e.index for e in log.entries] if log else []})
-    jimu_labels = {r.jimu_code: r.jimu for r in load_allowlist().rows}
-    allow = load_allowlist()
+    allowlist = load_allowlist()
+    jimu_labels = {r.jimu_code: r.jimu for r in allowlist.rows}
     return render(request, "health/family_records.html", {
         "child": c, "checkups": [(k, _family_checkup(k)) for k in checkups],
         "received": [(r, received_items(r.items)) for r in received], "log": log, "log_error": log_error,
         "entries": [{"e": e, "requester": names.get(str(e.get("requester")), e.get("requester")),
                      "provider": names.get(str(e.get("provider")), e.get("provider")),
                      "jimu": jimu_labels.get(str(e.get("jimu")), e.get("jimu")),
-                     "items": "、".join(allow.label(i) for i in e.get("items") or ())} for e in (log.entries if log else [])],
+                     "items": "、".join(allowlist.label(i) for i in e.get("items") or ())} for e in (log.entries if log else [])],
         "view_key": link.view_key if link else None,
         "log_url": request.build_absolute_uri("/linkage/log/")})
 
