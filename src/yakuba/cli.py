@@ -339,6 +339,32 @@ def cmd_package_receipt(args: argparse.Namespace) -> int:
 
 # --- privacy ------------------------------------------------------------------------------------
 
+def cmd_council_register(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.council import register as reg
+    from yakuba.council.outputs import current_register, to_html, to_pdf
+
+    register = current_register(source=args.source)
+    if args.diff:
+        path = Path(args.diff)
+        if path.stat().st_size > 16 * 1024 * 1024:
+            return fail(f"{args.diff}: 個人情報ファイル簿としては大きすぎます (too large for a register)")
+        old = reg.loads(path.read_bytes(), where=args.diff)
+        lines = reg.diff(old, register)
+        print("\n".join(lines) if lines else "個人情報ファイル簿に変更はありません (the register is unchanged)")
+        return EXIT_OK
+    if args.format == "pdf" and not args.out:
+        return fail("PDF は --out FILE に書きます (give --out for a PDF)", code=EXIT_USAGE)
+    data = {"csv": lambda: reg.to_csv(register), "json": lambda: reg.dumps(register),
+            "html": lambda: to_html(register).encode("utf-8"), "pdf": lambda: to_pdf(register)}[args.format]()
+    write_output(data, args.out)
+    unwritten = sorted({f"{f.code}:{name}" for f in register.files for name in f.not_written})
+    if unwritten:
+        print(f"yakuba: 市が未記入の事項があります (city items not written in register.toml): {', '.join(unwritten)}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_privacy_fields(args: argparse.Namespace) -> int:
     _django()
     from yakuba.personal import declared_fields
@@ -515,6 +541,17 @@ def build_parser() -> argparse.ArgumentParser:
     _passphrase_options(p)
     p = add("receipt", "sender side: check the recipient's signed receipt and record it", cmd_package_receipt, pkg_sub)
     p.add_argument("file")
+
+    council = add("council", "the council's system (個人情報保護審議会): the register of personal-information files",
+                  lambda a: 2)
+    council_sub = council.add_subparsers(dest="council_command", metavar="ACTION", required=True)
+    p = add("register", "write the 個人情報ファイル簿 drawn from the code and the city profile; --diff: what changed",
+            cmd_council_register, council_sub)
+    p.add_argument("--format", choices=["csv", "html", "pdf", "json"], default="csv")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (whole or not at all); default standard output")
+    p.add_argument("--source", default="", help="what the register is drawn from, printed on it (a release, a commit)")
+    p.add_argument("--diff", metavar="OLD.json", help="instead: what this code changes against a register written"
+                   " earlier with --format json (one line each; exit 0 either way)")
 
     priv = add("privacy", "declared personal data, keys and erasure certificates", lambda a: 2)
     priv_sub = priv.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
