@@ -365,6 +365,26 @@ def cmd_council_register(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_council_report(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.audit.log import record
+    from yakuba.council.models import Meeting
+    from yakuba.council.report import to_html, to_pdf
+    from yakuba.privacy.declarations import Category
+
+    meetings = Meeting.objects.all()
+    meeting = meetings.filter(pk=args.meeting).first() if args.meeting else meetings.order_by("-held_on", "-pk").first()
+    if meeting is None:
+        return fail(f"会議 {args.meeting} はありません (no such meeting)" if args.meeting
+                    else "会議がまだありません (no meeting yet)")
+    data = to_pdf(meeting) if args.format == "pdf" else to_html(meeting).encode("utf-8")
+    write_output(data, args.out)
+    record("council.report.written", target=meeting, categories=[Category.NAME],
+           detail={"format": args.format, "bytes": len(data), "via": "shell"})
+    print(f"会議結果報告書を書き出しました (written): {args.out} ({meeting.name})")
+    return EXIT_OK
+
+
 def cmd_privacy_fields(args: argparse.Namespace) -> int:
     _django()
     from yakuba.personal import declared_fields
@@ -552,6 +572,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", default="", help="what the register is drawn from, printed on it (a release, a commit)")
     p.add_argument("--diff", metavar="OLD.json", help="instead: what this code changes against a register written"
                    " earlier with --format json (one line each; exit 0 either way)")
+
+    p = add("report", "write a meeting's 会議結果報告書 (the latest meeting when MEETING is omitted)",
+            cmd_council_report, council_sub)
+    p.add_argument("meeting", nargs="?", type=number_in(1, 2**31 - 1, "会議の番号"), help="the meeting's number")
+    p.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    p.add_argument("--out", metavar="FILE", required=True, help="write to FILE (whole or not at all)")
 
     priv = add("privacy", "declared personal data, keys and erasure certificates", lambda a: 2)
     priv_sub = priv.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)

@@ -84,6 +84,7 @@ def setup_demo(progress: Callable[[str], None] = lambda m: None) -> list[dict]:
     _admission(progress)
     _consult(progress)
     _health(progress)
+    _council(progress)
     return logins
 
 
@@ -191,6 +192,14 @@ def _health(progress: Callable[[str], None]) -> None:
     from yakuba.health.demo import run
 
     run(User.objects.get(username="health"), progress)
+
+
+def _council(progress: Callable[[str], None]) -> None:
+    """情報公開・個人情報保護審議会: synthetic members and a meeting (yakuba.council.demo)."""
+    from yakuba.cityprofile.load import current
+    from yakuba.council.demo import run
+
+    run(current().city.name, progress)
 
 
 def _applications(vendor: Organisation, progress: Callable[[str], None]) -> None:

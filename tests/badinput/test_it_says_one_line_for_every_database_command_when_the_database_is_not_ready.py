@@ -21,6 +21,7 @@ COMMANDS = [
     ["package", "open", "{d}/in.csv", "{d}/dest", "--as", "kodomo"],
     ["package", "receipt", "{d}/receipt.json"],
     ["privacy", "rotate-key"],
+    ["council", "report", "--out", "{d}/report.pdf"],
     ["demo", "--no-serve"],
 ]
 BROKEN = {

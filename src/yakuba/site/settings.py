@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yakuba.admission",
     "yakuba.consult",
     "yakuba.health",
+    "yakuba.council",
 ]
 
 MIDDLEWARE = [
