@@ -365,6 +365,35 @@ def cmd_council_register(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_upgrade_check(args: argparse.Namespace) -> int:
+    _django()
+    from django.db.migrations.loader import MigrationLoader
+
+    from yakuba.upgrade import check_migrations, every, pending
+
+    if args.migrations:
+        known = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+        keys = []
+        for text in args.migrations:
+            app, _, name = text.partition(".")
+            matches = [k for k in known if k[0] == app and (k[1] == name or k[1].startswith(name + "_"))]
+            if len(matches) != 1:
+                return fail(f"移行 {text} が{'ありません' if not matches else '一つに決まりません'} (give APP.NAME of one"
+                            f" migration)", code=EXIT_USAGE)
+            keys.append(matches[0])
+    else:
+        keys = every() if args.all else pending()
+    problems = check_migrations(keys)
+    for problem in problems:
+        print(f"yakuba: {problem.line()}", file=sys.stderr)
+    if problems:
+        print(f"止めずに更新できない移行があります: {len(problems)} 件 / {len(keys)} 移行"
+              f" (migrations that would lock or break: refused)", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"ok: {len(keys)} 移行を検査しました。止めずに適用できます (checked: safe to apply while serving)")
+    return EXIT_OK
+
+
 def cmd_council_report(args: argparse.Namespace) -> int:
     _django()
     from yakuba.audit.log import record
@@ -578,6 +607,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("meeting", nargs="?", type=number_in(1, 2**31 - 1, "会議の番号"), help="the meeting's number")
     p.add_argument("--format", choices=["pdf", "html"], default="pdf")
     p.add_argument("--out", metavar="FILE", required=True, help="write to FILE (whole or not at all)")
+
+    upgrade = add("upgrade", "upgrading without stopping the office: check the migrations before running them",
+                  lambda a: 2)
+    upgrade_sub = upgrade.add_subparsers(dest="upgrade_command", metavar="ACTION", required=True)
+    p = add("check", "refuse a migration that would lock a busy table or break the running release (exit 1)",
+            cmd_upgrade_check, upgrade_sub)
+    p.add_argument("migrations", nargs="*", metavar="APP.NAME", help="these migrations (default: those the database"
+                   " has not applied)")
+    p.add_argument("--all", action="store_true", help="every migration of every app (the history too)")
 
     priv = add("privacy", "declared personal data, keys and erasure certificates", lambda a: 2)
     priv_sub = priv.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
