@@ -382,7 +382,10 @@ def cmd_upgrade_check(args: argparse.Namespace) -> int:
                             f" migration)", code=EXIT_USAGE)
             keys.append(matches[0])
     else:
-        keys = every() if args.all else pending()
+        keys, new = (every(), []) if args.all else pending()
+        if new:
+            print(f"{len(new)} 移行はこのデータベースに初めて入るアプリのものです(表がまだないので、動いている版は使っていません)"
+                  f" ({len(new)} migrations of apps new to this database: nothing running uses their tables)")
     problems = check_migrations(keys)
     for problem in problems:
         print(f"yakuba: {problem.line()}", file=sys.stderr)

@@ -130,15 +130,18 @@ def check_migrations(keys: Iterable[tuple[str, str]], *, connection: Any = None)
     return problems
 
 
-def pending(connection: Any = None) -> list[tuple[str, str]]:
-    """The migrations the database has not applied, in the order `migrate` would run them."""
+def pending(connection: Any = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The migrations the database has not applied, in the order `migrate` would run them: those of apps
+    the database already has (to check), and those of apps new to it (their tables do not exist yet, so
+    no running release uses them)."""
     from django.db import connection as default_connection
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection or default_connection)
+    applied_apps = {app for app, _ in executor.loader.applied_migrations}
     targets = executor.loader.graph.leaf_nodes()
-    return [(migration.app_label, migration.name) for migration, backwards in executor.migration_plan(targets)
-            if not backwards]
+    plan = [(m.app_label, m.name) for m, backwards in executor.migration_plan(targets) if not backwards]
+    return [k for k in plan if k[0] in applied_apps], [k for k in plan if k[0] not in applied_apps]
 
 
 def every() -> list[tuple[str, str]]:

@@ -71,3 +71,11 @@ def test_from_the_command_line(migrations_with, capsys) -> None:  # type: ignore
     assert "ok: 1 移行を検査しました" in capsys.readouterr().out
     assert main(["upgrade", "check", "council.9999"]) == 2
     assert "移行 council.9999 がありません" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_it_checks_what_the_database_has_not_applied(migrations_with, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["upgrade", "check"]) == 1  # the council's tables exist: its new migrations are checked
+    err = capsys.readouterr().err
+    refused = {line.split(" operation")[0].removeprefix("yakuba: ") for line in err.splitlines() if " operation " in line}
+    assert refused == {f"council.0002_{case}" for case, (_, _, rules) in CASES.items() if rules}
