@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 YAKUBA = [sys.executable, "-m", "yakuba.cli"]
-SUBCOMMANDS = ["demo", "serve", "worker", "audit", "package", "privacy", "council", "upgrade", "manage"]
+SUBCOMMANDS = ["demo", "serve", "worker", "audit", "package", "privacy", "council", "upgrade", "debit", "manage"]
 
 
 def run(args: list[str], data: Path, **kw: object) -> subprocess.CompletedProcess[str]:

@@ -365,6 +365,19 @@ def cmd_council_register(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_debit_journal(args: argparse.Namespace) -> int:
+    _django()
+    from yakuba.debit.actions.journal import do_post_journal
+    from yakuba.debit.journal import to_csv
+
+    lines, new, before = do_post_journal(args.month)
+    write_output(to_csv(lines), args.out)
+    debits = sum(line.amount for line in lines if line.side == "借方")
+    print(f"仕訳 {len(lines)} 行 (借方計 {debits:,}円 = 貸方計): バッチ {len(new)} 件を新たに記録、{len(before)} 件は記録済み"
+          f" ({len(lines)} lines, {len(new)} new batches, {len(before)} posted before)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_upgrade_check(args: argparse.Namespace) -> int:
     _django()
     from django.db.migrations.loader import MigrationLoader
@@ -610,6 +623,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("meeting", nargs="?", type=number_in(1, 2**31 - 1, "会議の番号"), help="the meeting's number")
     p.add_argument("--format", choices=["pdf", "html"], default="pdf")
     p.add_argument("--out", metavar="FILE", required=True, help="write to FILE (whole or not at all)")
+
+    debit = add("debit", "上下水道 口座振替: the month's journal for the 財務会計 system", lambda a: 2)
+    debit_sub = debit.add_subparsers(dest="debit_command", metavar="ACTION", required=True)
+    p = add("journal", "write the month's 調定 and 収納 journal lines (CSV for the accounting system); each day's"
+            " batch is recorded once", cmd_debit_journal, debit_sub)
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (whole or not at all); default standard output")
 
     upgrade = add("upgrade", "upgrading without stopping the office: check the migrations before running them",
                   lambda a: 2)

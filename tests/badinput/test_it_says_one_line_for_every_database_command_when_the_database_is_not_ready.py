@@ -23,6 +23,7 @@ COMMANDS = [
     ["privacy", "rotate-key"],
     ["council", "report", "--out", "{d}/report.pdf"],
     ["upgrade", "check"],
+    ["debit", "journal", "--month", "2026-11"],
     ["demo", "--no-serve"],
 ]
 BROKEN = {

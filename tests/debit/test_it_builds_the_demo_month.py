@@ -20,3 +20,15 @@ def test_it_builds_the_demo_month(settings, tmp_path) -> None:  # type: ignore[n
     assert FailureNotice.objects.count() == regular.totals()["failed_count"]
     assert DebitRun.objects.filter(kind=DebitRun.Kind.RETRY, parent=regular).exists()
     assert run_month(water_user(username="again")) == {}  # idempotent
+
+    # the month's journal for the 財務会計 system balances and matches the 消込
+    from yakuba.debit.actions.journal import do_post_journal
+    from yakuba.debit.journal import balanced
+    from yakuba.debit.models import DebitItem
+
+    month = f"{regular.debit_date:%Y-%m}"
+    lines, new, _ = do_post_journal(month)
+    cleared = sum(DebitItem.objects.filter(run__debit_date__month=regular.debit_date.month, result_code="0",
+                                           run__reconciled_at__isnull=False).values_list("amount", flat=True))
+    received = sum(x.amount for x in lines if x.kind == "収納" and x.side == "貸方")
+    assert balanced(lines) and new and received == cleared == regular.totals()["transferred_amount"]

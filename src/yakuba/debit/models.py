@@ -278,3 +278,24 @@ class FailureNotice(models.Model):
 
     def __str__(self) -> str:
         return f"不能通知 {self.pk}"
+
+
+class JournalBatch(models.Model):
+    """One day's journal line set handed to the 財務会計 system (yakuba.debit.journal): its batch id is the
+    hash of its source, so the same source is posted once."""
+
+    batch = models.CharField("バッチID", max_length=20, unique=True)
+    kind = models.CharField("区分", max_length=4)  # 調定 / 収納
+    day = models.DateField("伝票日付")
+    month = models.CharField("対象月", max_length=7)
+    total = models.PositiveBigIntegerField("金額(借方計)")
+    lines = models.PositiveSmallIntegerField("行数")
+    posted_at = models.DateTimeField("作成日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "仕訳バッチ"
+        verbose_name_plural = "仕訳バッチ"
+        ordering = ["day", "kind"]
+
+    def __str__(self) -> str:
+        return f"仕訳 {self.batch}"
