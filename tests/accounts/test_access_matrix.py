@@ -143,6 +143,8 @@ EXPECTED: dict[str, object] = {
         "children", "child_new", "child", "checkup_new", "checkup_confirm", "import", "child_ask",
         "family_letter")},
     # the family's page, opened by the one-time code on their letter; the city's public copy of the log
+    # the council members' dashboard (counts from the audit log)
+    "council:dashboard": {Role.COUNCIL_MEMBER, Role.ADMIN},
     "family:start": PUBLIC,
     "family:records": PUBLIC,
     "linkage_log:file": PUBLIC,

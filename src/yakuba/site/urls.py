@@ -21,6 +21,7 @@ urlpatterns = [
     path("admission/", include("yakuba.admission.urls")),
     path("consult/", include("yakuba.consult.urls")),
     path("health/", include("yakuba.health.urls")),
+    path("council/", include("yakuba.council.urls")),
     path("family/", include(("yakuba.health.urls_family", "family"))),
     path("linkage/log/", include(("yakuba.health.urls_log", "linkage_log"))),
     path("admin/", restrict(admin.site.urls, Rule(roles=frozenset({Role.ADMIN.value})))),
