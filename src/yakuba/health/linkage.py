@@ -85,14 +85,7 @@ class HttpTransport:
         return self._hub.read(fugo, jimu, items)
 
     def log_file(self, path: str) -> bytes | None:
-        from yakuba.linkage.errors import Refused
-
-        try:
-            return self._hub.checkpoint() if path == "checkpoint" else self._hub.tile(path)
-        except Refused as refusal:
-            if refusal.reason == "not-found":
-                return None
-            raise
+        return self._hub.log_file(path)
 
     def close(self) -> None:
         self._hub.close()

@@ -181,7 +181,6 @@ def cmd_log_export(args: argparse.Namespace) -> int:
 
 def _served_reader(url: str, args: argparse.Namespace, **options):  # type: ignore[no-untyped-def]
     """A `TileReader` over a served log: the checkpoint and each tile fetched from the hub over mTLS."""
-    from yakuba.linkage.errors import Refused
     from yakuba.linkage.hub.app import HubClient
     from yakuba.linkage.tlog import TileReader
 
@@ -193,12 +192,7 @@ def _served_reader(url: str, args: argparse.Namespace, **options):  # type: igno
 
     class ServedReader(TileReader):
         def _read(self, rel: str) -> bytes | None:
-            try:
-                return client.checkpoint() if rel == "checkpoint" else client.tile(rel)
-            except Refused as refusal:
-                if refusal.reason == "not-found":
-                    return None
-                raise
+            return client.log_file(rel)
 
     return ServedReader(Path(url.split("://", 1)[1]), **options)
 

@@ -137,6 +137,16 @@ class HubClient(Client):
     def tile(self, path: str) -> bytes:
         return bytes(self.call("GET", "/" + path))
 
+    def log_file(self, path: str) -> bytes | None:
+        """A file of the log in the tlog-tiles layout (``checkpoint``, ``tile/…``); None when the log
+        does not hold it (yet): what a `TileReader` reads."""
+        try:
+            return self.checkpoint() if path == "checkpoint" else self.tile(path)
+        except Refused as refusal:
+            if refusal.reason == "not-found":
+                return None
+            raise
+
     def inclusion(self, index: int, size: int) -> list[bytes]:
         return [unb64(h) for h in self.call("GET", f"/proof/inclusion?index={int(index)}&size={int(size)}")["proof"]]
 
