@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from yakuba.linkage.errors import LinkageError, Refused
 
-__all__ = ["Allowlist", "Row", "load_allowlist", "parse_allowlist", "check", "DEFAULT_SOURCE"]
+__all__ = ["Allowlist", "Row", "load_allowlist", "parse_allowlist", "check", "row_for", "DEFAULT_SOURCE"]
 
 DEFAULT_SOURCE = "allowlist.toml"
 _TOP = {"version", "kinds", "labels", "rows"}
@@ -193,10 +193,10 @@ def load_allowlist(path: Path | str | None = None) -> Allowlist:
     return parse_allowlist(text, source=str(path))
 
 
-def check(allowlist: Allowlist, jimu_code: str, requester_kind: str, provider_kind: str, items: Iterable[str],
-          on_date: dt.date) -> Row:
-    """The row that allows this query on `on_date`, or `Refused` with the reason."""
-    wanted = tuple(items)
+def row_for(allowlist: Allowlist, jimu_code: str, requester_kind: str, provider_kind: str,
+            on_date: dt.date) -> Row:
+    """The row in force on `on_date` for this 事務 between these kinds of institution (the items it allows
+    are what may be asked), or `Refused` with the reason."""
     rows = [r for r in allowlist.rows if r.jimu_code == jimu_code]
     where = f"{allowlist.source} {allowlist.version}"
     if not rows:
@@ -210,6 +210,15 @@ def check(allowlist: Allowlist, jimu_code: str, requester_kind: str, provider_ki
         raise Refused("kinds-not-allowed", f"事務 {jimu_code!r} では {requester_kind} から {provider_kind} への照会は"
                       f"許可されていません (this requester kind may not ask this provider kind)", where=where)
     [row] = matching  # no two rows overlap (parse_allowlist)
+    return row
+
+
+def check(allowlist: Allowlist, jimu_code: str, requester_kind: str, provider_kind: str, items: Iterable[str],
+          on_date: dt.date) -> Row:
+    """The row that allows this query on `on_date`, or `Refused` with the reason."""
+    wanted = tuple(items)
+    row = row_for(allowlist, jimu_code, requester_kind, provider_kind, on_date)
+    where = f"{allowlist.source} {allowlist.version}"
     outside = [i for i in dict.fromkeys(wanted) if i not in row.items]
     if outside or not wanted:
         names = "、".join(f"{allowlist.label(i)}（{i}）" for i in outside) or "（項目なし）"

@@ -21,7 +21,7 @@ from yakuba.health.linkage import Transport, person_handle
 from yakuba.health.errors import HealthError
 from yakuba.health.models import Child, LinkageRecord, ReceivedCheckup
 from yakuba.linkage import fukuhon
-from yakuba.linkage.allowlist import load_allowlist
+from yakuba.linkage.allowlist import load_allowlist, row_for
 from yakuba.linkage.checkup import CheckupKind
 from yakuba.linkage.errors import Refused
 from yakuba.linkage.intermediate.core import JIMU_CHECKUP
@@ -77,13 +77,11 @@ def jimu_of(kind: CheckupKind) -> str:
 
 def items_to_ask(kind: CheckupKind, provider_kind: str, on: dt.date) -> tuple[str, ...]:
     """The items the allow-list's row in force on `on` allows for this checkup: what the city asks, no more."""
-    jimu = jimu_of(kind)
-    rows = [r for r in load_allowlist().rows if r.jimu_code == jimu and r.in_force(on)
-            and (r.requester_kind, r.provider_kind) == (REQUESTER_KIND, provider_kind)]
-    if not rows:
+    try:
+        return row_for(load_allowlist(), jimu_of(kind), REQUESTER_KIND, provider_kind, on).items
+    except Refused:
         raise HealthError(f"許可リストに、{kind.label}を{provider_kind}へ照会できる行がありません"
-                          f" (no allow-list row in force for this checkup)", where="kind")
-    return rows[0].items
+                          f" (no allow-list row in force for this checkup)", where="kind") from None
 
 
 def do_ask(child: Child, *, provider: str, kind: CheckupKind, transport: Transport, actor: Any,
