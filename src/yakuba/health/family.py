@@ -25,9 +25,9 @@ from django.utils import timezone
 from yakuba.audit.log import record
 from yakuba.health.linkage import Transport
 from yakuba.health.models import Child, FamilyCode
-from yakuba.linkage.entries import Entry, parse_entry, parse_view_key
+from yakuba.linkage.entries import Entry, parse_view_key, read_entries
 from yakuba.linkage.errors import LinkageError
-from yakuba.linkage.tlog import TileReader, Verifier, leaf_hash, verify_inclusion
+from yakuba.linkage.tlog import TileReader, Verifier
 
 __all__ = ["CODE_DAYS", "SESSION_KEY", "SESSION_MINUTES", "issue_code", "redeem", "normalise", "FamilyLog",
            "LoggedEntry", "read_family_log"]
@@ -122,15 +122,8 @@ def read_family_log(transport: Transport, view_key_text: str) -> FamilyLog:
 
     reader = Served(Path("hub"), log_key, witnesses=list(witnesses.values()), quorum=0)
     reader.verify()
-    entries = []
-    for index in range(reader.size):
-        raw = reader.entry(index)
-        entry = parse_entry(raw, where=f"entry {index}")
-        if not entry.matches(key):
-            continue
-        proof = reader.inclusion_proof(index)
-        verify_inclusion(leaf_hash(raw), index, reader.size, proof, reader.root_hash)
-        entries.append(LoggedEntry(index, entry, leaf_hash(raw).hex(), tuple(h.hex() for h in proof)))
+    _, found = read_entries(reader, key)
+    entries = [LoggedEntry(f.index, f.entry, f.leaf.hex(), tuple(h.hex() for h in f.proof)) for f in found]
     names = {v.name: wid for wid, v in witnesses.items()}
     cosigned = sorted(names.get(name, name) for name in reader.signed.cosignatures)
     return FamilyLog(reader.size, reader.root_hash.hex(), reader.signed.text.decode("utf-8", "replace"), cosigned,

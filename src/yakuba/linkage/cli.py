@@ -234,10 +234,8 @@ def _public_reader(url: str, args: argparse.Namespace, **options):  # type: igno
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from yakuba.linkage.entries import parse_entry, parse_view_key
-    from yakuba.linkage.tlog import TileReader, Verifier, leaf_hash, open_checkpoint, verify_consistency, \
-        verify_inclusion
-    from yakuba.linkage.tlog.tiles import TILE_WIDTH, entries_path
+    from yakuba.linkage.entries import parse_view_key, read_entries
+    from yakuba.linkage.tlog import TileReader, Verifier, open_checkpoint, verify_consistency
 
     log_key = Verifier.parse(args.log_key)
     witnesses = [Verifier.parse(w) for w in args.witness or []]
@@ -247,11 +245,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         reader = (_served_reader(args.log, args, **options) if args.log.startswith(("https://", "http://"))
                   else TileReader(Path(args.log), **options))
         reader.verify()
-        entries = []
-        for index in range(reader.size):
-            bundle, offset = divmod(index, TILE_WIDTH)
-            where = f"{entries_path(bundle, min(TILE_WIDTH, reader.size - bundle * TILE_WIDTH))} entry {offset}"
-            entries.append(parse_entry(reader.entry(index), where=where))
+        _, mine = read_entries(reader, key)
         if args.checkpoint:
             earlier = open_checkpoint(Path(args.checkpoint).read_bytes(), log_key)
             if earlier.size > reader.size:
@@ -272,15 +266,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     cosigned = ", ".join(sorted(reader.signed.cosignatures)) or "none"
     print(f"ok: {args.log}: size {reader.size}, root {reader.root_hash.hex()}, cosigned by {cosigned}")
     if key is not None:
-        mine = [i for i, e in enumerate(entries) if e.matches(key)]
-        for index in mine:
-            proof = reader.inclusion_proof(index)
-            try:
-                verify_inclusion(leaf_hash(reader.entry(index)), index, reader.size, proof, reader.root_hash)
-            except LogError as error:
-                raise LogError(f"entry {index}: 包含証明が一致しません (inclusion proof fails): {error.one_line()}",
-                               where=f"entry {index}") from None
-            e = entries[index]
+        for found in mine:
+            index, e = found.index, found.entry
             when = dt.datetime.fromtimestamp(e.time, dt.timezone.utc).isoformat().replace("+00:00", "Z")
             items = ",".join(e.get("items") or ())
             reason = f" reason={e.get('reason')}" if e.get("reason") else ""

@@ -42,7 +42,7 @@ from yakuba.linkage.pseudonym import INSTITUTION_PATTERN, HubKey, is_fugo, lengt
 from yakuba.linkage.tlog import MAX_ENTRY_SIZE, leaf_hash
 
 __all__ = ["VERSION", "TYPES", "Entry", "make_entry", "parse_entry", "encode_entry", "view_secret", "view_key",
-           "tag_for", "find", "leaf_of", "format_view_key", "parse_view_key", "SALT_BYTES"]
+           "tag_for", "find", "leaf_of", "format_view_key", "parse_view_key", "SALT_BYTES", "Found", "read_entries"]
 
 VERSION = 1
 TYPES = ("query", "provide", "refuse", "read")
@@ -263,3 +263,39 @@ def find(entries: Iterable[bytes | Entry], key: bytes) -> list[int]:
 def leaf_of(entry: Entry) -> bytes:
     """The RFC 9162 leaf hash of `entry` in the log."""
     return leaf_hash(encode_entry(entry))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One entry of a person, read from a verified log, with its inclusion proof (checked)."""
+
+    index: int
+    entry: Entry
+    leaf: bytes
+    proof: tuple[bytes, ...]
+
+
+def read_entries(reader: Any, key: bytes | None = None) -> tuple[list[Entry], list[Found]]:
+    """Every entry of `reader` (a `tlog.TileReader` already verified) parsed — a malformed one named by
+    its bundle and offset — and, with view key `key`, the person's entries, each inclusion proof checked
+    against the reader's root. What `yakuba linkage verify` and the family's page both show."""
+    from yakuba.linkage.tlog import TILE_WIDTH, entries_path, verify_inclusion
+
+    entries: list[Entry] = []
+    found: list[Found] = []
+    for index in range(reader.size):
+        bundle, offset = divmod(index, TILE_WIDTH)
+        raw = reader.entry(index)
+        entry = parse_entry(raw, where=f"{entries_path(bundle, min(TILE_WIDTH, reader.size - bundle * TILE_WIDTH))}"
+                                       f" entry {offset}")
+        entries.append(entry)
+        if key is None or not entry.matches(key):
+            continue
+        proof = reader.inclusion_proof(index)
+        try:
+            verify_inclusion(leaf_hash(raw), index, reader.size, proof, reader.root_hash)
+        except LogError as error:
+            raise LogError(f"entry {index}: 包含証明が一致しません (inclusion proof fails): {error.one_line()}",
+                           where=f"entry {index}") from None
+        found.append(Found(index, entry, leaf_hash(raw), tuple(proof)))
+    return entries, found
