@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from yakuba.health import growth
 from yakuba.linkage.allowlist import load_allowlist
 from yakuba.linkage.checkup import BodySystem, FindingStatus, Judgement
 
 __all__ = ["received_items", "describe"]
 
-UNITS = {"height_cm": "cm", "weight_kg": "kg", "chest_cm": "cm", "head_cm": "cm", "age_in_months": "か月"}
+UNITS = {**growth.UNITS, "age_in_months": "か月"}
 SUBKEYS = {"protein": "蛋白", "occult_blood": "潜血", "caries_teeth": "むし歯", "note": "所見", "eyes": "眼",
            "ears": "耳", "nutrition": "栄養", "detailed_exam_date": "精密検査受診日"}
 

@@ -275,9 +275,6 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 
 # --- the family's page (public: opened by the one-time code on the family's letter) -------------------------
 
-FAMILY_SHOWN = ("name", "birth_date")
-
-
 @public
 def family_start(request: HttpRequest) -> HttpResponse:
     """The code from the letter opens the family's page once, for SESSION_MINUTES."""
@@ -354,10 +351,10 @@ def family_records(request: HttpRequest) -> HttpResponse:
 def _family_checkup(k: Checkup) -> list[tuple[str, str]]:
     """What the family reads of their own checkup: the measurements and the 判定 (the 問診 stays with staff)."""
     out = [("健診受診日", to_wareki(k.checkup_date)), ("受診時月齢", f"{k.age_in_months}か月")]
-    for name, unit in (("height_cm", "cm"), ("weight_kg", "kg"), ("chest_cm", "cm"), ("head_cm", "cm")):
+    for name in ("height_cm", "weight_kg", "chest_cm", "head_cm"):
         value = getattr(k, name)
         if value is not None:
-            out.append((str(Checkup._meta.get_field(name).verbose_name).split("(")[0], f"{value}{unit}"))
+            out.append((LABELS[name], f"{value}{UNITS[name]}"))
     if k.judgement:
         out.append(("判定", k.get_judgement_display()))
     return out
